@@ -1,5 +1,18 @@
 //! cloudimage: a Terraform/OpenTofu provider that finds machine images on Baidu AI Cloud, UCloud and
-//! Tencent Cloud. See `ARCHITECTURE.md` for the bird's-eye view; modules are listed in reading order.
+//! Tencent Cloud. `ARCHITECTURE.md` has the bird's-eye view. Modules, in reading order:
+//!
+//! - [`server`]: transport only — go-plugin handshake, AutoMTLS, the tfplugin5/6 gRPC adapters.
+//! - [`cty`]: Terraform's value model and its msgpack/JSON wire codecs (sans-IO).
+//! - [`schema`]: a protocol-independent schema model.
+//! - [`provider`]: the provider core — configuration, diagnostics, dispatch to data sources.
+//! - [`data_sources`]: one module per data-source family: config → query → images → state.
+//! - [`logging`]: hclog-compatible JSON logs on stderr.
+//! - [`secret`]: a string that never prints.
 
 pub mod cty;
+pub mod data_sources;
+pub mod logging;
+pub mod provider;
+pub mod schema;
 pub mod secret;
+pub mod server;

@@ -1,1 +1,74 @@
-fn main() {}
+//! `terraform-provider-cloudimage`: started by Terraform as a go-plugin gRPC plugin, or by a developer
+//! with `--debug` (a long-running server to reattach to) or `--version`.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use terraform_provider_cloudimage::server::{self, handshake};
+use terraform_provider_cloudimage::{data_sources, logging, provider::Provider};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let debug = match args.first().map(String::as_str) {
+        None => false,
+        Some("--debug") => true,
+        Some("--version" | "-v" | "version") => {
+            println!(
+                "terraform-provider-cloudimage {}",
+                env!("CARGO_PKG_VERSION")
+            );
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("unknown argument {other:?}; usage: terraform-provider-cloudimage [--debug | --version]");
+            return ExitCode::from(2);
+        }
+    };
+    if !debug
+        && !handshake::cookie_is_valid(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref())
+    {
+        eprintln!("{}", handshake::NOT_A_PROGRAM_HINT);
+        return ExitCode::from(1);
+    }
+    logging::init();
+    server::tls::install_crypto_provider();
+
+    let options = server::Options {
+        version: if debug {
+            6
+        } else {
+            handshake::negotiate(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref())
+        },
+        client_cert_pem: std::env::var("PLUGIN_CLIENT_CERT")
+            .ok()
+            .filter(|c| !c.trim().is_empty()),
+        debug,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let provider = Arc::new(Provider::new(data_sources::registry()));
+    let result = runtime.block_on(server::serve(provider, options, |line| {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{line}")?;
+        out.flush()
+    }));
+    // Reads blocked on a cloud must not keep the process alive after Terraform is done with it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(10));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "provider server failed");
+            eprintln!("terraform-provider-cloudimage: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs the Terraform binaries the tests need, checks
+# formatting and lints, then runs every test (unit, in-process gRPC, binary handshake, real Terraform).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-terraform.sh
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --locked --all-targets --no-fail-fast
+else
+  cargo test --locked --all-targets --no-fail-fast
+fi

@@ -1,0 +1,78 @@
+//! Reading and checking data-source arguments: typed getters over a decoded configuration object, and the
+//! plan-time checks shared by every data source (regexes, enumerations, conflicts).
+
+use crate::cty::Value;
+use crate::provider::{attr_path, Diagnostic, Diagnostics};
+
+/// A known, non-null string argument.
+pub fn string<'v>(config: &'v Value, name: &str) -> Option<&'v str> {
+    config.get(name).and_then(Value::as_str)
+}
+
+/// A known, non-null, non-empty string argument.
+pub fn non_empty<'v>(config: &'v Value, name: &str) -> Option<&'v str> {
+    string(config, name).filter(|s| !s.is_empty())
+}
+
+pub fn bool(config: &Value, name: &str) -> Option<bool> {
+    config.get(name).and_then(Value::as_bool)
+}
+
+/// True when the argument is set in configuration (known or not yet known).
+pub fn is_set(config: &Value, name: &str) -> bool {
+    config.get(name).is_some_and(|v| !v.is_null())
+}
+
+/// The known string elements of a list argument.
+pub fn strings(config: &Value, name: &str) -> Vec<String> {
+    config
+        .get(name)
+        .and_then(Value::elements)
+        .map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Compiles `name_regex`-style arguments, reporting a plan-time error at the attribute.
+pub fn check_regex(config: &Value, name: &str, diags: &mut Diagnostics) {
+    if let Some(pattern) = string(config, name) {
+        if let Err(e) = regex::Regex::new(pattern) {
+            diags.push(
+                Diagnostic::error(
+                    format!("Invalid {name}"),
+                    format!("{pattern:?} is not a valid regular expression (Rust regex syntax):\n{e}"),
+                )
+                .at(attr_path(&[name])),
+            );
+        }
+    }
+}
+
+/// Checks an enumerated argument case-insensitively and returns it in the API's spelling.
+pub fn enumerated(config: &Value, name: &str, allowed: &[&'static str], diags: &mut Diagnostics) -> Option<&'static str> {
+    let given = string(config, name)?;
+    let found = allowed.iter().find(|a| a.eq_ignore_ascii_case(given)).copied();
+    if found.is_none() {
+        diags.push(
+            Diagnostic::error(
+                format!("Invalid {name}"),
+                format!("{given:?} is not a valid {name}. Use one of: {}.", quoted_list(allowed)),
+            )
+            .at(attr_path(&[name])),
+        );
+    }
+    found
+}
+
+/// Reports `a` and `b` set together as an error naming both.
+pub fn check_conflict(config: &Value, a: &str, b: &str, why: &str, diags: &mut Diagnostics) {
+    if is_set(config, a) && is_set(config, b) {
+        diags.push(
+            Diagnostic::error(format!("Conflicting arguments {a} and {b}"), format!("{a} and {b} cannot be used together: {why}"))
+                .at(attr_path(&[b])),
+        );
+    }
+}
+
+pub fn quoted_list(items: &[&str]) -> String {
+    items.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,51 @@
+//! Cloud-layer errors worded as Terraform diagnostics: the summary says what failed, the detail carries
+//! the API action, HTTP status, the cloud's code and message, the request id, and what to do next.
+
+use crate::cloud::error::{CloudError, ErrorKind};
+use crate::provider::Diagnostic;
+
+/// `what` completes "Failed to …", e.g. "list images".
+pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
+    let cloud = err.cloud();
+    let summary = match err.kind() {
+        ErrorKind::Cancelled => format!("Cancelled: {} {what}", cloud.display_name()),
+        _ => format!("Failed to {what} on {}", cloud.display_name()),
+    };
+    let mut lines = vec![format!("API action: {}", err.action())];
+    if let Some(status) = err.status() {
+        lines.push(format!("HTTP status: {status}"));
+    }
+    if let Some(code) = err.code() {
+        lines.push(format!("Error code: {code}"));
+    }
+    if !err.message().is_empty() {
+        lines.push(format!("Message: {}", err.message()));
+    }
+    if let Some(id) = err.request_id() {
+        lines.push(format!("Request id: {id}"));
+    }
+    if err.attempts() > 1 {
+        lines.push(format!("Attempts: {}", err.attempts()));
+    }
+    let hint = match err.kind() {
+        ErrorKind::Auth => {
+            let used = err
+                .credential_id()
+                .map(|id| format!("The {} {id:?} was used. ", cloud.credential_id_name()))
+                .unwrap_or_default();
+            format!("{used}Check the credentials in the provider's {} block or their environment variables, and that the clock of this machine is right.", cloud.id())
+        }
+        ErrorKind::Throttled => "The cloud kept throttling requests. Retry later, or raise max_retries in the provider block.".to_string(),
+        ErrorKind::Timeout => "The cloud did not answer in time. Retry, or raise request_timeout in the provider block.".to_string(),
+        ErrorKind::Network => "The cloud could not be reached. Check the endpoint, DNS and proxy settings.".to_string(),
+        ErrorKind::Cancelled => "Terraform asked the provider to stop (for example after Ctrl-C), so the read was abandoned.".to_string(),
+        ErrorKind::MalformedResponse | ErrorKind::Paging => {
+            "The cloud's answer could not be used; no partial result was returned. Retry; if it persists, report it with the request id.".to_string()
+        }
+        ErrorKind::TooLarge => "The cloud's answer was larger than this provider accepts.".to_string(),
+        _ => "Check the arguments of this data source.".to_string(),
+    };
+    lines.push(String::new());
+    lines.push(hint);
+    Diagnostic::error(summary, lines.join("\n"))
+}

@@ -1,0 +1,355 @@
+//! The machinery every image data source shares. A cloud family describes its arguments, its image
+//! attributes and how to list; this module turns that into a plural data source (`images`, `ids`,
+//! `total_count`, stable `id`, `output_file`) and a singular one (`most_recent`, attributes at top level),
+//! with the common client-side filters (`name_regex`, `os_name`), ordering and explained misses.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use futures_util::future::BoxFuture;
+
+use super::args;
+use super::ids::stable_id;
+use super::{DataSource, ReadOutcome};
+use crate::cty::{Type, Value};
+use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
+use crate::schema::{Attribute, Block, Mode, Schema};
+
+/// One attribute of an image object.
+pub struct Attr {
+    pub name: &'static str,
+    pub ty: Type,
+    pub description: &'static str,
+}
+
+impl Attr {
+    pub fn string(name: &'static str, description: &'static str) -> Self {
+        Attr { name, ty: Type::String, description }
+    }
+    pub fn number(name: &'static str, description: &'static str) -> Self {
+        Attr { name, ty: Type::Number, description }
+    }
+    pub fn strings(name: &'static str, description: &'static str) -> Self {
+        Attr { name, ty: Type::list(Type::String), description }
+    }
+}
+
+/// An image as the shared machinery sees it: what it filters and sorts on, plus the attribute values in
+/// the family's attribute order.
+#[derive(Debug, Clone)]
+pub struct ImageRow {
+    pub id: String,
+    pub name: String,
+    pub os_name: String,
+    pub create_time: Option<DateTime<Utc>>,
+    pub values: Vec<Value>,
+}
+
+/// What a family's listing returned.
+pub struct Listing {
+    pub rows: Vec<ImageRow>,
+    /// The region asked, for the stable id.
+    pub region: String,
+    /// The request parameters in a canonical form, for the stable id.
+    pub query: String,
+}
+
+/// A family of image data sources on one cloud API.
+pub trait ImageFamily: Send + Sync + 'static {
+    /// e.g. `cloudimage_baidu_images`.
+    fn plural_name(&self) -> &'static str;
+    /// e.g. `cloudimage_baidu_image`; `None` when the family has no singular data source.
+    fn singular_name(&self) -> Option<&'static str>;
+    /// Markdown description of the plural data source; the singular one derives its own.
+    fn description(&self) -> &'static str;
+    /// Family-specific arguments (the shared ones are added by this module).
+    fn arguments(&self, singular: bool) -> Vec<Attribute>;
+    /// The attributes of each image object.
+    fn attributes(&self) -> Vec<Attr>;
+    /// Family-specific plan-time checks; unknown values are skipped.
+    fn validate(&self, config: &Value, singular: bool, diags: &mut Diagnostics);
+    /// Whether the API returns creation times (so newest-first order and `most_recent` work).
+    fn has_create_time(&self, config: &Value) -> bool;
+    /// Lists the images the API returns for this configuration, before the shared client-side filters.
+    fn list<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, Result<Listing, Diagnostics>>;
+}
+
+/// Registers the plural and (when it exists) singular data sources of a family.
+pub fn data_sources<F: ImageFamily>(family: F) -> Vec<Arc<dyn DataSource>> {
+    let family = Arc::new(family);
+    let mut out: Vec<Arc<dyn DataSource>> = vec![Arc::new(Plural(family.clone()))];
+    if family.singular_name().is_some() {
+        out.push(Arc::new(Singular(family)));
+    }
+    out
+}
+
+fn shared_arguments() -> Vec<Attribute> {
+    vec![
+        Attribute::optional("region", Type::String)
+            .describe("Region to search; overrides the provider's region for this cloud."),
+        Attribute::optional("name_regex", Type::String).describe(
+            "A regular expression (Rust `regex` syntax, unanchored) the image name must match. Checked at plan time.",
+        ),
+        Attribute::optional("os_name", Type::String)
+            .describe("Keeps images whose OS name contains this text (case-insensitive)."),
+    ]
+}
+
+fn object_type(attrs: &[Attr]) -> Type {
+    Type::object(attrs.iter().map(|a| (a.name, a.ty.clone())))
+}
+
+struct Plural<F>(Arc<F>);
+struct Singular<F>(Arc<F>);
+
+impl<F: ImageFamily> DataSource for Plural<F> {
+    fn type_name(&self) -> &'static str {
+        self.0.plural_name()
+    }
+
+    fn schema(&self) -> Schema {
+        let attrs = self.0.attributes();
+        let mut block = Block::new().describe(self.0.description());
+        for a in self.0.arguments(false).into_iter().chain(shared_arguments()) {
+            block = block.attr(a);
+        }
+        let images_description = attrs.iter().map(|a| format!("`{}`: {}", a.name, a.description)).collect::<Vec<_>>().join("; ");
+        block = block
+            .attr(Attribute::optional("output_file", Type::String).describe("Also write `images` as pretty JSON to this file."))
+            .attr(Attribute::computed("images", Type::list(object_type(&attrs))).describe(format!(
+                "The matching images, newest first where the API returns creation times (ties by id). Each has {images_description}."
+            )))
+            .attr(Attribute::computed("ids", Type::list(Type::String)).describe("The ids of `images`, in the same order."))
+            .attr(Attribute::computed("total_count", Type::Number).describe("The number of `images`."))
+            .attr(Attribute::computed("id", Type::String).describe("A stable hash of the region, the query and the ids found."));
+        Schema::new(block)
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        args::check_regex(config, "name_regex", &mut diags);
+        self.0.validate(config, false, &mut diags);
+        diags
+    }
+
+    fn read<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, ReadOutcome> {
+        Box::pin(async move {
+            let (rows, listing) = match select(&*self.0, ctx, config).await {
+                Ok(found) => found,
+                Err(diagnostics) => return ReadOutcome { state: None, diagnostics },
+            };
+            let mut diagnostics = Diagnostics::new();
+            let attrs = self.0.attributes();
+            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            let id = stable_id(&[
+                self.0.plural_name(),
+                &listing.region,
+                &listing.query,
+                args::string(config, "name_regex").unwrap_or(""),
+                args::string(config, "os_name").unwrap_or(""),
+                &ids.join(","),
+            ]);
+            let objects: Vec<Value> = rows.iter().map(|r| row_object(&attrs, r)).collect();
+            if let Some(path) = args::non_empty(config, "output_file") {
+                if let Err(d) = write_output_file(path, &objects) {
+                    diagnostics.push(d);
+                    return ReadOutcome { state: None, diagnostics };
+                }
+            }
+            let computed = [
+                ("ids", Value::List(ids.iter().map(|i| Value::string(*i)).collect())),
+                ("total_count", Value::number(rows.len() as i64)),
+                ("id", Value::string(id)),
+                ("images", Value::List(objects)),
+            ];
+            ReadOutcome { state: Some(with_computed(config, computed)), diagnostics }
+        })
+    }
+}
+
+impl<F: ImageFamily> Singular<F> {
+    fn name(&self) -> &'static str {
+        self.0.singular_name().unwrap_or_default()
+    }
+}
+
+impl<F: ImageFamily> DataSource for Singular<F> {
+    fn type_name(&self) -> &'static str {
+        self.name()
+    }
+
+    fn schema(&self) -> Schema {
+        let mut block = Block::new().describe(format!(
+            "Finds exactly one image with the same filters as `{}`: it fails when nothing matches, and when several match \
+             unless `most_recent = true` picks the newest. The chosen image's attributes are exported at the top level.",
+            self.0.plural_name()
+        ));
+        let mut arguments: Vec<Attribute> = self.0.arguments(true).into_iter().chain(shared_arguments()).collect();
+        arguments.push(
+            Attribute::optional("most_recent", Type::Bool)
+                .describe("When several images match, pick the newest (by creation time, then id) instead of failing."),
+        );
+        let attrs = self.0.attributes();
+        for mut a in arguments {
+            // An argument that is also an image attribute (e.g. `zone`) reports the chosen image's value.
+            if let Some(attr) = attrs.iter().find(|x| x.name == a.name) {
+                a.mode = Mode::OptionalComputed;
+                a.description.text = format!("{} Set to the chosen image's {}.", a.description.text, attr.name.replace('_', " "));
+            }
+            block = block.attr(a);
+        }
+        for attr in attrs {
+            if block.attribute(attr.name).is_none() {
+                block = block.attr(Attribute::computed(attr.name, attr.ty).describe(attr.description));
+            }
+        }
+        Schema::new(block)
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        args::check_regex(config, "name_regex", &mut diags);
+        self.0.validate(config, true, &mut diags);
+        diags
+    }
+
+    fn read<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, ReadOutcome> {
+        Box::pin(async move {
+            let rows = match select(&*self.0, ctx, config).await {
+                Ok((rows, _)) => rows,
+                Err(diagnostics) => return ReadOutcome { state: None, diagnostics },
+            };
+            let most_recent = args::bool(config, "most_recent").unwrap_or(false);
+            let chosen = match (rows.len(), most_recent) {
+                (0, _) => return fail(no_match(config)),
+                (1, _) | (_, true) => &rows[0],
+                (n, false) => return fail(ambiguous(n, &rows)),
+            };
+            let attrs = self.0.attributes();
+            let computed: Vec<(&str, Value)> = attrs.iter().map(|a| a.name).zip(chosen.values.iter().cloned()).collect();
+            ReadOutcome { state: Some(with_computed(config, computed)), diagnostics: Diagnostics::new() }
+        })
+    }
+}
+
+fn fail(d: Diagnostic) -> ReadOutcome {
+    ReadOutcome { state: None, diagnostics: d.into() }
+}
+
+/// Lists, applies the shared client-side filters and orders the result.
+async fn select<F: ImageFamily>(family: &F, ctx: &ReadContext, config: &Value) -> Result<(Vec<ImageRow>, Listing), Diagnostics> {
+    let mut listing = family.list(ctx, config).await?;
+    let mut rows = std::mem::take(&mut listing.rows);
+    if let Some(pattern) = args::string(config, "name_regex") {
+        let re = regex::Regex::new(pattern).map_err(|e| {
+            Diagnostics::from(Diagnostic::error("Invalid name_regex", e.to_string()).at(attr_path(&["name_regex"])))
+        })?;
+        rows.retain(|r| re.is_match(&r.name));
+    }
+    if let Some(os) = args::non_empty(config, "os_name") {
+        let needle = os.to_lowercase();
+        rows.retain(|r| r.os_name.to_lowercase().contains(&needle));
+    }
+    if family.has_create_time(config) {
+        // Newest first; images without a time go last; ties by id so the order never depends on the API's.
+        rows.sort_by(|a, b| b.create_time.cmp(&a.create_time).then_with(|| a.id.cmp(&b.id)));
+    }
+    Ok((rows, listing))
+}
+
+/// The arguments the user set, as `name = value` lines, for miss explanations.
+fn filters(config: &Value) -> String {
+    let Value::Object(map) = config else { return String::new() };
+    let mut lines = Vec::new();
+    for (name, value) in map {
+        if matches!(name.as_str(), "most_recent" | "output_file") || value.is_null() {
+            continue;
+        }
+        match value {
+            Value::String(s) => lines.push(format!("  {name} = {s:?}")),
+            Value::Bool(b) => lines.push(format!("  {name} = {b}")),
+            Value::Number(n) => lines.push(format!("  {name} = {n}")),
+            Value::List(items) | Value::Set(items) if !items.is_empty() => {
+                let texts: Vec<String> = items.iter().filter_map(Value::as_str).map(|s| format!("{s:?}")).collect();
+                if !texts.is_empty() {
+                    lines.push(format!("  {name} = [{}]", texts.join(", ")));
+                }
+            }
+            _ => {}
+        }
+    }
+    if lines.is_empty() {
+        "  (no filters)".to_string()
+    } else {
+        lines.join("\n")
+    }
+}
+
+fn no_match(config: &Value) -> Diagnostic {
+    Diagnostic::error(
+        "No image matches the filters",
+        format!("no image matches these filters:\n{}\nLoosen a filter, or use the plural data source to see what is available.", filters(config)),
+    )
+}
+
+fn ambiguous(count: usize, rows: &[ImageRow]) -> Diagnostic {
+    let shown: Vec<String> = rows
+        .iter()
+        .take(5)
+        .map(|r| {
+            let time = r.create_time.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_default();
+            format!("  {} {:?} {}", r.id, r.name, time)
+        })
+        .collect();
+    Diagnostic::error(
+        format!("{count} images match the filters"),
+        format!(
+            "{count} images match, but this data source returns exactly one:\n{}{}\nSet most_recent = true to pick the newest, or narrow the filters (e.g. name_regex).",
+            shown.join("\n"),
+            if count > 5 { format!("\n  … and {} more", count - 5) } else { String::new() }
+        ),
+    )
+}
+
+/// The state: the configuration as given, with the computed attributes filled in.
+fn with_computed<'n>(config: &Value, computed: impl IntoIterator<Item = (&'n str, Value)>) -> Value {
+    let mut map = match config {
+        Value::Object(map) => map.clone(),
+        _ => Default::default(),
+    };
+    for (name, value) in computed {
+        map.insert(name.to_string(), value);
+    }
+    Value::Object(map)
+}
+
+fn row_object(attrs: &[Attr], row: &ImageRow) -> Value {
+    Value::object(attrs.iter().map(|a| a.name).zip(row.values.iter().cloned()))
+}
+
+/// Formats a creation time the way every image object shows it (RFC 3339, UTC, seconds).
+pub fn time_value(t: Option<DateTime<Utc>>) -> Value {
+    Value::string(t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_default())
+}
+
+fn write_output_file(path: &str, objects: &[Value]) -> Result<(), Diagnostic> {
+    let json = serde_json::Value::Array(objects.iter().map(to_json).collect());
+    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    std::fs::write(path, text + "\n").map_err(|e| {
+        Diagnostic::error("Cannot write output_file", format!("Writing {path:?} failed: {e}.")).at(attr_path(&["output_file"]))
+    })
+}
+
+/// A plain JSON rendering of a (wholly known) value, for `output_file`.
+fn to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null | Value::Unknown => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::Number(n) => n.to_string().parse::<serde_json::Number>().map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        Value::Map(map) | Value::Object(map) => serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+        Value::Dynamic(_, inner) => to_json(inner),
+    }
+}

@@ -1,0 +1,33 @@
+//! The data sources: each is a name, a schema, plan-time validation and a read. Adding one is one module
+//! here plus one line in [`registry`]. Data sources turn configuration into cloud queries and images into
+//! state; they never speak the plugin protocol themselves.
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+
+use crate::cty::Value;
+use crate::provider::{Diagnostics, ReadContext};
+use crate::schema::Schema;
+
+/// What a read produced: the new state (absent on error) and any diagnostics, warnings included.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    pub state: Option<Value>,
+    pub diagnostics: Diagnostics,
+}
+
+pub trait DataSource: Send + Sync {
+    /// The Terraform type name, e.g. `cloudimage_baidu_images`.
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    /// Plan-time checks. `config` may contain unknown values, which are skipped.
+    fn validate(&self, config: &Value) -> Diagnostics;
+    /// Reads the data source. `config` is wholly known and conforms to the schema.
+    fn read<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, ReadOutcome>;
+}
+
+/// Every data source the provider offers.
+pub fn registry() -> Vec<Arc<dyn DataSource>> {
+    vec![]
+}

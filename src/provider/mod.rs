@@ -1,0 +1,137 @@
+//! The provider core, independent of the protocol version: schemas, configuration, validation and reads
+//! over decoded cty values. `server/` adapts it to tfplugin5 and tfplugin6.
+
+pub mod config;
+mod diagnostics;
+pub mod duration;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use tokio_util::sync::CancellationToken;
+
+pub use config::ProviderSettings;
+pub use diagnostics::{attr_path, Diagnostic, Diagnostics, Severity};
+
+use crate::cty::Value;
+use crate::data_sources::{DataSource, ReadOutcome};
+use crate::schema::Schema;
+
+/// What a data source's read gets from the provider.
+pub struct ReadContext {
+    pub settings: Arc<ProviderSettings>,
+    /// Cancelled by `StopProvider`.
+    pub cancel: CancellationToken,
+}
+
+/// The provider: one per plugin process.
+pub struct Provider {
+    data_sources: BTreeMap<&'static str, Arc<dyn DataSource>>,
+    settings: RwLock<Option<Arc<ProviderSettings>>>,
+    cancel: RwLock<CancellationToken>,
+    env: config::EnvLookup,
+}
+
+/// Both schemas Terraform asks for.
+pub struct ProviderSchema {
+    pub provider: Schema,
+    pub data_sources: BTreeMap<String, Schema>,
+}
+
+impl Provider {
+    /// A provider with the given data sources, reading credentials from the process environment.
+    pub fn new(data_sources: Vec<Arc<dyn DataSource>>) -> Self {
+        Self::with_env(data_sources, Box::new(config::process_env))
+    }
+
+    /// A provider whose environment lookups go through `env` (tests inject one).
+    pub fn with_env(data_sources: Vec<Arc<dyn DataSource>>, env: config::EnvLookup) -> Self {
+        Provider {
+            data_sources: data_sources
+                .into_iter()
+                .map(|d| (d.type_name(), d))
+                .collect(),
+            settings: RwLock::new(None),
+            cancel: RwLock::new(CancellationToken::new()),
+            env,
+        }
+    }
+
+    pub fn schema(&self) -> ProviderSchema {
+        ProviderSchema {
+            provider: config::schema(),
+            data_sources: self
+                .data_sources
+                .iter()
+                .map(|(name, ds)| (name.to_string(), ds.schema()))
+                .collect(),
+        }
+    }
+
+    pub fn data_source_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.data_sources.keys().copied()
+    }
+
+    pub fn data_source_schema(&self, type_name: &str) -> Option<Schema> {
+        self.data_sources.get(type_name).map(|d| d.schema())
+    }
+
+    pub fn validate_provider_config(&self, config: &Value) -> Diagnostics {
+        config::validate(config)
+    }
+
+    pub fn configure(&self, config: &Value) -> Diagnostics {
+        let (settings, diags) = config::resolve(config, &*self.env);
+        if !diags.has_errors() {
+            if let Ok(mut slot) = self.settings.write() {
+                *slot = Some(Arc::new(settings));
+            }
+        }
+        diags
+    }
+
+    pub fn validate_data_source(&self, type_name: &str, config: &Value) -> Diagnostics {
+        match self.data_sources.get(type_name) {
+            Some(ds) => ds.validate(config),
+            None => unknown_data_source(type_name).into(),
+        }
+    }
+
+    pub async fn read_data_source(&self, type_name: &str, config: &Value) -> ReadOutcome {
+        let Some(ds) = self.data_sources.get(type_name) else {
+            return ReadOutcome {
+                state: None,
+                diagnostics: unknown_data_source(type_name).into(),
+            };
+        };
+        let settings = self.settings.read().ok().and_then(|s| s.clone());
+        let Some(settings) = settings else {
+            return ReadOutcome {
+                state: None,
+                diagnostics: Diagnostic::error(
+                    "Provider not configured",
+                    "Terraform asked for a data source before configuring the provider. This is a bug in the caller; please report it.",
+                )
+                .into(),
+            };
+        };
+        let cancel = self.cancel.read().map(|c| c.clone()).unwrap_or_default();
+        let ctx = ReadContext { settings, cancel };
+        ds.read(&ctx, config).await
+    }
+
+    /// Cancels every read in flight (`StopProvider`). Later reads start with a fresh token.
+    pub fn stop(&self) {
+        if let Ok(mut slot) = self.cancel.write() {
+            slot.cancel();
+            *slot = CancellationToken::new();
+        }
+    }
+}
+
+fn unknown_data_source(type_name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Unknown data source",
+        format!("This provider has no data source named {type_name:?}."),
+    )
+}

@@ -1,0 +1,456 @@
+//! Drives the provider binary the way Terraform's plugin client does: environment, handshake line,
+//! AutoMTLS with a pinned client certificate, health, Shutdown, signals.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use hyper_util::rt::TokioIo;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use terraform_provider_cloudimage::server::handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
+use terraform_provider_cloudimage::server::proto::plugin::grpc_controller_client::GrpcControllerClient;
+use terraform_provider_cloudimage::server::proto::{tfplugin5, tfplugin6};
+use tonic::transport::{Channel, Endpoint};
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::HealthCheckRequest;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudimage");
+
+/// A running provider process and what its handshake line said.
+struct Plugin {
+    child: Child,
+    line: String,
+}
+
+impl Plugin {
+    fn start(versions: &str, client_cert_pem: Option<&str>) -> Plugin {
+        let mut cmd = Command::new(BINARY);
+        cmd.env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+            .env("PLUGIN_PROTOCOL_VERSIONS", versions)
+            .env("PLUGIN_MIN_PORT", "10000")
+            .env("PLUGIN_MAX_PORT", "25000")
+            .env_remove("PLUGIN_CLIENT_CERT")
+            .env_remove("TF_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(pem) = client_cert_pem {
+            cmd.env("PLUGIN_CLIENT_CERT", pem);
+        }
+        let mut child = cmd.spawn().expect("provider starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().expect("stdout"))
+            .read_line(&mut line)
+            .expect("handshake line");
+        Plugin {
+            child,
+            line: line.trim_end().to_string(),
+        }
+    }
+
+    fn fields(&self) -> Vec<&str> {
+        self.line.split('|').collect()
+    }
+
+    fn socket(&self) -> PathBuf {
+        PathBuf::from(self.fields()[3])
+    }
+
+    fn server_cert(&self) -> Vec<u8> {
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(self.fields()[5])
+            .expect("RawStd base64 certificate")
+    }
+
+    fn wait_exit(&mut self, within: Duration) -> Option<Duration> {
+        let start = Instant::now();
+        while start.elapsed() < within {
+            if self.child.try_wait().expect("try_wait").is_some() {
+                return Some(start.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        None
+    }
+}
+
+impl Drop for Plugin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn plain_channel(socket: PathBuf) -> Result<Channel, tonic::transport::Error> {
+    Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let socket = socket.clone();
+            async move {
+                Ok::<_, std::io::Error>(TokioIo::new(
+                    tokio::net::UnixStream::connect(socket).await?,
+                ))
+            }
+        }))
+        .await
+}
+
+/// A client that trusts exactly the server certificate from the handshake, as go-plugin does, and
+/// presents `identity` (certificate + key), or nothing.
+async fn tls_channel(
+    socket: PathBuf,
+    server_cert: Vec<u8>,
+    identity: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>,
+) -> Result<Channel, tonic::transport::Error> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(PinnedServer {
+            der: server_cert,
+            provider,
+        }));
+    let mut config = match identity {
+        Some((cert, key)) => builder
+            .with_client_auth_cert(vec![cert], key)
+            .expect("client cert"),
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let (socket, connector) = (socket.clone(), connector.clone());
+            async move {
+                let stream = tokio::net::UnixStream::connect(socket).await?;
+                let name = ServerName::try_from("localhost").expect("server name");
+                let tls = connector.connect(name, stream).await?;
+                assert_eq!(
+                    tls.get_ref().1.alpn_protocol(),
+                    Some(&b"h2"[..]),
+                    "server must negotiate h2"
+                );
+                Ok::<_, std::io::Error>(TokioIo::new(tls))
+            }
+        }))
+        .await
+}
+
+#[derive(Debug)]
+struct PinnedServer {
+    der: Vec<u8>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl ServerCertVerifier for PinnedServer {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        assert_eq!(
+            end_entity.as_ref(),
+            self.der.as_slice(),
+            "server presents the certificate it announced"
+        );
+        Ok(ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            m,
+            c,
+            d,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            m,
+            c,
+            d,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// A client certificate like Terraform's: self-signed P-521 ECDSA, CA, CN localhost.
+fn terraform_like_client_cert() -> (String, CertificateDer<'static>, PrivateKeyDer<'static>) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, "HashiCorp");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+    ];
+    let cert = params.self_signed(&key).expect("self-signed");
+    let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+    (cert.pem(), cert.der().clone(), key_der)
+}
+
+async fn serving(channel: Channel) -> Result<(), tonic::Status> {
+    let reply = HealthClient::new(channel)
+        .check(HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await?
+        .into_inner();
+    assert_eq!(
+        reply.status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+    Ok(())
+}
+
+#[test]
+fn handshake_line_negotiates_the_protocol_version() {
+    for (offered, want) in [("5", "5"), ("6", "6"), ("5,6", "6"), ("6,5", "6")] {
+        let mut plugin = Plugin::start(offered, None);
+        let fields = plugin.fields();
+        assert_eq!(fields.len(), 6, "six fields in {:?}", plugin.line);
+        assert_eq!(fields[0], "1");
+        assert_eq!(fields[1], want, "offered {offered}");
+        assert_eq!(fields[2], "unix");
+        assert!(PathBuf::from(fields[3]).is_absolute());
+        assert_eq!(fields[4], "grpc");
+        assert_eq!(fields[5], "", "no certificate without PLUGIN_CLIENT_CERT");
+        let socket = plugin.socket();
+        let dir_mode = std::fs::metadata(socket.parent().unwrap()).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            dir_mode.permissions().mode() & 0o777,
+            0o700,
+            "socket directory is private"
+        );
+        drop(plugin.child.stdin.take());
+        plugin.child.kill().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn plaintext_serves_health_schema_and_shuts_down_promptly() {
+    for version in ["5", "6"] {
+        let mut plugin = Plugin::start(version, None);
+        let channel = plain_channel(plugin.socket())
+            .await
+            .expect("plaintext connect");
+        serving(channel.clone()).await.expect("health");
+        if version == "6" {
+            let mut client = tfplugin6::provider_client::ProviderClient::new(channel.clone());
+            let schema = client
+                .get_provider_schema(tfplugin6::get_provider_schema::Request {})
+                .await
+                .unwrap()
+                .into_inner();
+            assert!(schema.provider.and_then(|p| p.block).is_some());
+        } else {
+            let mut client = tfplugin5::provider_client::ProviderClient::new(channel.clone());
+            let schema = client
+                .get_schema(tfplugin5::get_provider_schema::Request {})
+                .await
+                .unwrap()
+                .into_inner();
+            assert!(schema.provider.and_then(|p| p.block).is_some());
+        }
+        let socket = plugin.socket();
+        let started = Instant::now();
+        GrpcControllerClient::new(channel)
+            .shutdown(terraform_provider_cloudimage::server::proto::plugin::Empty {})
+            .await
+            .expect("shutdown answered");
+        let exited = plugin
+            .wait_exit(Duration::from_secs(2))
+            .map(|_| started.elapsed());
+        let exited = exited.expect("process exits after Shutdown");
+        assert!(exited < Duration::from_millis(200), "exit took {exited:?}");
+        assert!(plugin.child.wait().unwrap().success());
+        assert!(!socket.exists(), "socket removed");
+        assert!(
+            !socket.parent().unwrap().exists(),
+            "socket directory removed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn automtls_requires_exactly_the_pinned_client_certificate() {
+    let (pem, cert, key) = terraform_like_client_cert();
+    let plugin = Plugin::start("6", Some(&pem));
+    let server_cert = plugin.server_cert();
+    assert!(server_cert.len() > 50, "a DER certificate is announced");
+
+    let right = tls_channel(plugin.socket(), server_cert.clone(), Some((cert, key)))
+        .await
+        .expect("TLS connect");
+    serving(right)
+        .await
+        .expect("the pinned certificate is served");
+
+    let refused = match tls_channel(plugin.socket(), server_cert.clone(), None).await {
+        Ok(channel) => serving(channel).await.is_err(),
+        Err(_) => true,
+    };
+    assert!(refused, "a client without a certificate is refused");
+
+    let (_, other_cert, other_key) = terraform_like_client_cert();
+    let refused =
+        match tls_channel(plugin.socket(), server_cert, Some((other_cert, other_key))).await {
+            Ok(channel) => serving(channel).await.is_err(),
+            Err(_) => true,
+        };
+    assert!(refused, "a client with another certificate is refused");
+
+    let plaintext_refused = match plain_channel(plugin.socket()).await {
+        Ok(channel) => serving(channel).await.is_err(),
+        Err(_) => true,
+    };
+    assert!(
+        plaintext_refused,
+        "plaintext is refused when TLS is required"
+    );
+}
+
+#[tokio::test]
+async fn sigint_is_ignored() {
+    let mut plugin = Plugin::start("6", None);
+    let pid = plugin.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        plugin.child.try_wait().unwrap().is_none(),
+        "still running after SIGINT"
+    );
+    serving(plain_channel(plugin.socket()).await.unwrap())
+        .await
+        .expect("still serving");
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    assert!(
+        plugin.wait_exit(Duration::from_secs(2)).is_some(),
+        "SIGTERM ends it"
+    );
+    assert!(!plugin.socket().exists(), "socket removed on SIGTERM");
+}
+
+#[test]
+fn without_the_magic_cookie_it_explains_and_exits_1() {
+    for cookie in [None, Some("wrong")] {
+        let mut cmd = Command::new(BINARY);
+        cmd.env_remove(MAGIC_COOKIE_KEY).stdin(Stdio::null());
+        if let Some(c) = cookie {
+            cmd.env(MAGIC_COOKIE_KEY, c);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty(), "nothing on stdout");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("This binary is a plugin"), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    }
+}
+
+#[test]
+fn version_flag_prints_the_version() {
+    let out = Command::new(BINARY).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!(
+            "terraform-provider-cloudimage {}",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
+
+#[tokio::test]
+async fn debug_mode_prints_a_reattach_line_and_survives_shutdown() {
+    let mut child = Command::new(BINARY)
+        .arg("--debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let json = line
+        .trim()
+        .strip_prefix("TF_REATTACH_PROVIDERS='")
+        .and_then(|l| l.strip_suffix('\''))
+        .expect(&line);
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let entry = &value["registry.terraform.io/cloudimage/cloudimage"];
+    assert_eq!(entry["Protocol"], "grpc");
+    assert_eq!(entry["ProtocolVersion"], 6);
+    assert_eq!(entry["Test"], true);
+    assert_eq!(entry["Pid"], child.id());
+    assert_eq!(entry["Addr"]["Network"], "unix");
+    let socket = PathBuf::from(entry["Addr"]["String"].as_str().unwrap());
+    let channel = plain_channel(socket.clone()).await.unwrap();
+    GrpcControllerClient::new(channel.clone())
+        .shutdown(terraform_provider_cloudimage::server::proto::plugin::Empty {})
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "debug server keeps serving after Shutdown"
+    );
+    serving(channel).await.unwrap();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(2) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        child.try_wait().unwrap().is_some(),
+        "SIGINT ends debug mode"
+    );
+    let mut rest = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut rest)
+        .unwrap();
+    assert!(!socket.exists());
+}

@@ -1,0 +1,253 @@
+//! Test support: runs real Terraform binaries against the provider built by this test run.
+//!
+//! Each [`Workspace`] is a temp dir with a `main.tf`, a CLI config whose only installation method is a
+//! filesystem mirror holding the freshly built provider, and no network access needed
+//! (`CHECKPOINT_DISABLE=1`). Terraform binaries come from `scripts/install-terraform.sh` (`.tools/`).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub const PROVIDER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A Terraform release the tests run.
+#[derive(Debug, Clone, Copy)]
+pub struct Terraform {
+    pub version: &'static str,
+    /// The plugin protocol it speaks to this provider.
+    pub protocol: u32,
+}
+
+pub const TF_1_0_3: Terraform = Terraform {
+    version: "1.0.3",
+    protocol: 6,
+};
+pub const TF_0_14_6: Terraform = Terraform {
+    version: "0.14.6",
+    protocol: 5,
+};
+pub const ALL_TERRAFORMS: [Terraform; 2] = [TF_1_0_3, TF_0_14_6];
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+impl Terraform {
+    pub fn binary(&self) -> PathBuf {
+        let path = repo_root()
+            .join(".tools")
+            .join(format!("terraform-{}", self.version))
+            .join("terraform");
+        assert!(
+            path.exists(),
+            "{} is missing: run scripts/install-terraform.sh (the README's test command does)",
+            path.display()
+        );
+        path
+    }
+}
+
+/// The provider binary cargo built for these tests.
+pub fn provider_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-cloudimage"))
+}
+
+/// A filesystem mirror holding the provider, shared by all workspaces of this test binary.
+fn mirror() -> &'static Path {
+    static MIRROR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    MIRROR
+        .get_or_init(|| {
+            let dir = tempfile::Builder::new()
+                .prefix("cloudimage-mirror")
+                .tempdir()
+                .expect("mirror dir");
+            let platform = dir
+                .path()
+                .join("registry.terraform.io/cloudimage/cloudimage")
+                .join(PROVIDER_VERSION)
+                .join("linux_amd64");
+            std::fs::create_dir_all(&platform).expect("mirror layout");
+            let target = platform.join("terraform-provider-cloudimage");
+            if std::fs::hard_link(provider_binary(), &target).is_err() {
+                std::fs::copy(provider_binary(), &target).expect("copy provider into mirror");
+            }
+            dir
+        })
+        .path()
+}
+
+/// Cloud credential variables a developer may have set: never let them leak into a test.
+const HOST_VARIABLES: &[&str] = &[
+    "BAIDUCLOUD_ACCESS_KEY",
+    "BAIDUCLOUD_SECRET_KEY",
+    "BAIDUCLOUD_REGION",
+    "CLOUDIMAGE_BAIDU_ENDPOINT",
+    "UCLOUD_PUBLIC_KEY",
+    "UCLOUD_PRIVATE_KEY",
+    "UCLOUD_REGION",
+    "UCLOUD_PROJECT_ID",
+    "CLOUDIMAGE_UCLOUD_ENDPOINT",
+    "TENCENTCLOUD_SECRET_ID",
+    "TENCENTCLOUD_SECRET_KEY",
+    "TENCENTCLOUD_REGION",
+    "CLOUDIMAGE_TENCENT_ENDPOINT",
+    "TF_LOG",
+    "TF_LOG_PROVIDER",
+    "TF_LOG_CORE",
+    "TF_LOG_PATH",
+    "TF_CLI_ARGS",
+    "TF_DATA_DIR",
+    "TF_REATTACH_PROVIDERS",
+];
+
+/// A Terraform working directory with one configuration.
+pub struct Workspace {
+    pub terraform: Terraform,
+    pub dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+/// The result of one Terraform command.
+#[derive(Debug)]
+pub struct Run {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn combined(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Self {
+        assert!(
+            self.success,
+            "terraform failed:\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn assert_fails_with(&self, needles: &[&str]) -> &Self {
+        assert!(
+            !self.success,
+            "terraform unexpectedly succeeded:\n{}",
+            self.combined()
+        );
+        let all = self.combined();
+        for needle in needles {
+            assert!(all.contains(needle), "output lacks {needle:?}:\n{all}");
+        }
+        self
+    }
+}
+
+pub const REQUIRED_PROVIDERS: &str = r#"
+terraform {
+  required_providers {
+    cloudimage = {
+      source = "cloudimage/cloudimage"
+    }
+  }
+}
+"#;
+
+impl Workspace {
+    /// A workspace whose `main.tf` is `REQUIRED_PROVIDERS` followed by `config`.
+    pub fn new(terraform: Terraform, config: &str) -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("cloudimage-tf")
+            .tempdir()
+            .expect("workspace dir");
+        let cli_config = dir.path().join("terraformrc");
+        std::fs::write(
+            &cli_config,
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path = {:?}\n    include = [\"registry.terraform.io/cloudimage/cloudimage\"]\n  }}\n}}\n",
+                mirror().display().to_string()
+            ),
+        )
+        .expect("cli config");
+        let ws = Workspace {
+            terraform,
+            dir,
+            env: Vec::new(),
+        };
+        ws.write_config(config);
+        ws.with_env(
+            "TF_CLI_CONFIG_FILE",
+            cli_config.to_str().expect("utf-8 path"),
+        )
+    }
+
+    /// Replaces `main.tf`.
+    pub fn write_config(&self, config: &str) {
+        std::fs::write(
+            self.dir.path().join("main.tf"),
+            format!("{REQUIRED_PROVIDERS}\n{config}"),
+        )
+        .expect("main.tf");
+    }
+
+    pub fn with_env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `terraform <args>` in the workspace with extra environment variables.
+    pub fn run_with(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(self.terraform.binary());
+        cmd.args(args).current_dir(self.dir.path());
+        for var in HOST_VARIABLES {
+            cmd.env_remove(var);
+        }
+        cmd.env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = cmd.output().expect("terraform runs");
+        let stdout = String::from_utf8_lossy(&stdout);
+        Run {
+            success: status.success(),
+            // The PyPI build of 0.14.6 prefixes its stdout with "o:".
+            stdout: stdout.strip_prefix("o:").unwrap_or(&stdout).to_string(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    /// `terraform init` from the mirror; panics with Terraform's output when it fails.
+    pub fn init(&self) -> &Self {
+        self.run(&["init", "-no-color", "-input=false"]).assert_ok();
+        self
+    }
+
+    /// `terraform apply -auto-approve` followed by `terraform output -json`, parsed.
+    pub fn apply_outputs(&self) -> serde_json::Value {
+        self.run(&["apply", "-no-color", "-input=false", "-auto-approve"])
+            .assert_ok();
+        let out = self.run(&["output", "-no-color", "-json"]);
+        out.assert_ok();
+        let outputs: serde_json::Value =
+            serde_json::from_str(&out.stdout).expect("output -json is JSON");
+        outputs
+    }
+}

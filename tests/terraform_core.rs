@@ -1,0 +1,175 @@
+//! The provider core under real Terraform: 1.0.3 (protocol 6, AutoMTLS) and 0.14.6 (protocol 5).
+
+mod support;
+
+use support::{Workspace, ALL_TERRAFORMS};
+
+const VALID_PROVIDER: &str = r#"
+provider "cloudimage" {
+  max_retries     = 5
+  request_timeout = "45s"
+  baidu {
+    access_key = "AK"
+    secret_key = "SK"
+    region     = "gz"
+  }
+  ucloud {
+    public_key  = "pub"
+    private_key = "priv"
+    region      = "cn-bj2"
+    project_id  = "org-1"
+    endpoint    = "http://127.0.0.1:18080"
+  }
+  tencent {
+    secret_id        = "id"
+    secret_key       = "key"
+    region           = "ap-guangzhou"
+    api              = "legacy"
+    signature_method = "HmacSHA1"
+  }
+}
+"#;
+
+#[test]
+fn schema_is_served_with_every_provider_argument() {
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, VALID_PROVIDER);
+        ws.init();
+        let run = ws.run(&["providers", "schema", "-json"]);
+        run.assert_ok();
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("schema JSON");
+        let block = &json["provider_schemas"]["registry.terraform.io/cloudimage/cloudimage"]
+            ["provider"]["block"];
+        assert!(
+            block.is_object(),
+            "{tf:?}: provider schema present in {json}"
+        );
+        for attr in ["max_retries", "request_timeout"] {
+            assert!(
+                block["attributes"][attr]["optional"]
+                    .as_bool()
+                    .unwrap_or(false),
+                "{tf:?} {attr}"
+            );
+            assert!(
+                !block["attributes"][attr]["description"]
+                    .as_str()
+                    .unwrap_or("")
+                    .is_empty(),
+                "{tf:?} {attr} described"
+            );
+        }
+        let expect = [
+            (
+                "baidu",
+                vec!["access_key", "secret_key", "region", "endpoint"],
+                "secret_key",
+            ),
+            (
+                "ucloud",
+                vec![
+                    "public_key",
+                    "private_key",
+                    "region",
+                    "project_id",
+                    "endpoint",
+                ],
+                "private_key",
+            ),
+            (
+                "tencent",
+                vec![
+                    "secret_id",
+                    "secret_key",
+                    "region",
+                    "api",
+                    "signature_method",
+                    "endpoint",
+                ],
+                "secret_key",
+            ),
+        ];
+        for (cloud, attrs, secret) in expect {
+            let b = &block["block_types"][cloud];
+            assert_eq!(b["nesting_mode"], "single", "{tf:?} {cloud}");
+            for attr in attrs {
+                let a = &b["block"]["attributes"][attr];
+                assert_eq!(a["type"], "string", "{tf:?} {cloud}.{attr}");
+                assert!(
+                    !a["description"].as_str().unwrap_or("").is_empty(),
+                    "{tf:?} {cloud}.{attr} described"
+                );
+                assert_eq!(
+                    a["sensitive"].as_bool().unwrap_or(false),
+                    attr == secret,
+                    "{tf:?} {cloud}.{attr} sensitivity"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn valid_provider_block_validates_and_plans() {
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, VALID_PROVIDER);
+        ws.init();
+        ws.run(&["validate", "-no-color"]).assert_ok();
+        ws.run(&["plan", "-no-color", "-input=false"]).assert_ok();
+    }
+}
+
+#[test]
+fn invalid_arguments_fail_pointing_at_the_attribute() {
+    let cases = [
+        ("request_timeout = \"abc\"", "Invalid request_timeout"),
+        ("max_retries = 99", "Invalid max_retries"),
+        (
+            "tencent {\n    api = \"v9\"\n  }",
+            "Invalid Tencent Cloud API",
+        ),
+    ];
+    for tf in ALL_TERRAFORMS {
+        for (body, summary) in cases {
+            let ws = Workspace::new(tf, &format!("provider \"cloudimage\" {{\n  {body}\n}}\n"));
+            ws.init();
+            let first_line = body.lines().last().unwrap().trim();
+            let run = ws.run(&["plan", "-no-color", "-input=false"]);
+            // Terraform prints the offending source line when the diagnostic carries its attribute path.
+            run.assert_fails_with(&[summary, first_line, "main.tf line"]);
+        }
+    }
+}
+
+#[test]
+fn provider_logs_reach_terraform_at_their_levels_and_stdout_stays_clean() {
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, VALID_PROVIDER);
+        ws.init();
+        let run = ws.run_with(
+            &["plan", "-no-color", "-input=false"],
+            &[("TF_LOG", "DEBUG")],
+        );
+        run.assert_ok();
+        let provider_lines: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| l.contains("provider.terraform-provider-cloudimage"))
+            .collect();
+        assert!(
+            provider_lines
+                .iter()
+                .any(|l| l.contains("[DEBUG]") && l.contains("plugin address")),
+            "{tf:?}: provider debug line missing:\n{}",
+            provider_lines.join("\n")
+        );
+        assert!(
+            !run.stderr.contains("unexpected data"),
+            "{tf:?}: provider wrote to stdout"
+        );
+        assert!(
+            !run.stdout.contains("@message"),
+            "{tf:?}: logs leaked to stdout"
+        );
+    }
+}
