@@ -1,0 +1,236 @@
+//! Baidu AI Cloud (BCC): `cloudimage_baidu_images` / `cloudimage_baidu_image` over `GET /v2/image`
+//! (SPEC §3.1) and `cloudimage_baidu_spec_images` over `GET /v2/image/getAvailableImagesBySpec` (§3.2).
+//! The singular data source with `spec` takes its candidates from the spec API.
+
+use futures_util::future::BoxFuture;
+
+use super::images::{time_value, Attr, ImageFamily, ImageRow, Listing};
+use super::{args, cloud_errors, credentials};
+use crate::cloud::baidu::{default_endpoint, BaiduClient, BaiduCredentials, BaiduImage, BaiduImageQuery, BaiduSpecImage, BaiduSpecQuery};
+use crate::cty::{Type, Value};
+use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
+use crate::schema::Attribute;
+
+/// `imageType` values, in the API's spelling.
+pub const IMAGE_TYPES: &[&str] = &[
+    "All", "System", "BbcSystem", "Custom", "Integration", "Sharing", "GpuBccSystem", "GpuBccCustom", "FpgaBccSystem", "FpgaBccCustom",
+];
+
+/// `cloudimage_baidu_images` and `cloudimage_baidu_image`.
+pub struct BaiduImages;
+
+/// `cloudimage_baidu_spec_images`.
+pub struct BaiduSpecImages;
+
+/// A Baidu client for the data source's region, or the diagnostic explaining what is missing.
+fn client(ctx: &ReadContext, config: &Value) -> Result<BaiduClient, Diagnostics> {
+    let settings = &ctx.settings.baidu;
+    let region = args::non_empty(config, "region").map(str::to_string).or_else(|| settings.region.clone()).unwrap_or_default();
+    let (access_key, secret_key) = credentials::require(settings, &credentials::BAIDU)?;
+    let endpoint = credentials::endpoint(settings, &default_endpoint(&region), "baidu")?;
+    Ok(BaiduClient::new(ctx.cloud.clone(), endpoint, region, BaiduCredentials { access_key, secret_key }))
+}
+
+impl ImageFamily for BaiduImages {
+    fn plural_name(&self) -> &'static str {
+        "cloudimage_baidu_images"
+    }
+
+    fn singular_name(&self) -> Option<&'static str> {
+        Some("cloudimage_baidu_image")
+    }
+
+    fn description(&self) -> &'static str {
+        "Lists the images of a Baidu AI Cloud (BCC) account — public, custom, integration, shared, GPU and FPGA images \
+         — through `GET /v2/image`, every page of it."
+    }
+
+    fn arguments(&self, singular: bool) -> Vec<Attribute> {
+        let mut out = vec![
+            Attribute::optional("image_type", Type::String).describe(format!(
+                "Image type sent as `imageType` (case-insensitive): {}. Default `All`.",
+                IMAGE_TYPES.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+            )),
+            Attribute::optional("image_name", Type::String).describe("Server-side filter: images whose name contains this text (`imageName`)."),
+        ];
+        if singular {
+            out.push(Attribute::optional("spec", Type::String).describe(
+                "An instance spec such as `bcc.g5.c2m8`: when set, candidates are the public images that run on it \
+                 (`getAvailableImagesBySpec`), as in `cloudimage_baidu_spec_images`. Cannot be combined with `image_type`, \
+                 `image_name` or `most_recent` (that API returns no creation times).",
+            ));
+        }
+        out
+    }
+
+    fn attributes(&self) -> Vec<Attr> {
+        vec![
+            Attr::string("id", "image id, e.g. `m-nky7qeom`"),
+            Attr::string("name", "image name"),
+            Attr::string("type", "image type (System, Custom, …)"),
+            Attr::string("os_type", "OS type, e.g. `linux`"),
+            Attr::string("os_version", "OS version as Baidu reports it"),
+            Attr::string("os_name", "OS name, e.g. `Ubuntu`"),
+            Attr::string("os_build", "OS build"),
+            Attr::string("os_arch", "architecture as Baidu reports it, e.g. `x86_64 (64bit)`"),
+            Attr::string("status", "image status, e.g. `Available`"),
+            Attr::string("create_time", "creation time (RFC 3339)"),
+            Attr::string("description", "image description"),
+        ]
+    }
+
+    fn validate(&self, config: &Value, singular: bool, diags: &mut Diagnostics) {
+        args::enumerated(config, "image_type", IMAGE_TYPES, diags);
+        if singular {
+            let why = "the spec API takes only a spec and an OS name.";
+            args::check_conflict(config, "spec", "image_type", why, diags);
+            args::check_conflict(config, "spec", "image_name", why, diags);
+            if args::is_set(config, "spec") && args::bool(config, "most_recent") == Some(true) {
+                diags.push(
+                    Diagnostic::error(
+                        "most_recent cannot be used with spec",
+                        "The spec API (getAvailableImagesBySpec) returns no creation times, so there is no newest image. \
+                         Narrow the filters (name_regex, os_name) instead.",
+                    )
+                    .at(attr_path(&["most_recent"])),
+                );
+            }
+        }
+    }
+
+    fn has_create_time(&self, config: &Value) -> bool {
+        !args::is_set(config, "spec")
+    }
+
+    fn list<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, Result<Listing, Diagnostics>> {
+        Box::pin(async move {
+            let client = client(ctx, config)?;
+            if let Some(spec) = args::non_empty(config, "spec") {
+                return spec_listing(&client, spec, None).await.map(|mut l| {
+                    // The singular data source shows spec images with the list API's attributes.
+                    for row in &mut l.rows {
+                        row.values = spec_row_as_image(&row.values);
+                    }
+                    l
+                });
+            }
+            let mut diags = Diagnostics::new();
+            let query = BaiduImageQuery {
+                image_type: args::enumerated(config, "image_type", IMAGE_TYPES, &mut diags).map(str::to_string),
+                image_name: args::non_empty(config, "image_name").map(str::to_string),
+            };
+            let images = client.list_images(&query).await.map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
+            Ok(Listing {
+                rows: images.into_iter().map(image_row).collect(),
+                region: client.region().to_string(),
+                query: format!(
+                    "imageType={}&imageName={}",
+                    query.image_type.as_deref().unwrap_or("All"),
+                    query.image_name.as_deref().unwrap_or("")
+                ),
+            })
+        })
+    }
+}
+
+fn image_row(i: BaiduImage) -> ImageRow {
+    let values = vec![
+        Value::string(&i.id),
+        Value::string(&i.name),
+        Value::string(&i.image_type),
+        Value::string(&i.os_type),
+        Value::string(&i.os_version),
+        Value::string(&i.os_name),
+        Value::string(&i.os_build),
+        Value::string(&i.os_arch),
+        Value::string(&i.status),
+        time_value(i.create_time),
+        Value::string(&i.description),
+    ];
+    ImageRow { id: i.id, name: i.name, os_name: i.os_name, create_time: i.create_time, values }
+}
+
+/// Maps a spec-image row (spec attribute order) to the list API's attribute order.
+fn spec_row_as_image(spec: &[Value]) -> Vec<Value> {
+    let get = |i: usize| spec.get(i).cloned().unwrap_or_else(|| Value::string(""));
+    let empty = || Value::string("");
+    // spec order: id, name, os_type, os_version, os_arch, os_name, os_lang, min_size_in_gib
+    vec![get(0), get(1), empty(), get(2), get(3), get(5), empty(), get(4), empty(), empty(), empty()]
+}
+
+async fn spec_listing(client: &BaiduClient, spec: &str, os_name: Option<&str>) -> Result<Listing, Diagnostics> {
+    let query = BaiduSpecQuery { spec: spec.to_string(), os_name: os_name.map(str::to_string) };
+    let images = client
+        .list_images_by_spec(&query)
+        .await
+        .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images for a spec")))?;
+    Ok(Listing {
+        rows: images.into_iter().map(spec_row).collect(),
+        region: client.region().to_string(),
+        query: format!("spec={}&osName={}", query.spec, query.os_name.as_deref().unwrap_or("")),
+    })
+}
+
+fn spec_row(i: BaiduSpecImage) -> ImageRow {
+    let values = vec![
+        Value::string(&i.id),
+        Value::string(&i.name),
+        Value::string(&i.os_type),
+        Value::string(&i.os_version),
+        Value::string(&i.os_arch),
+        Value::string(&i.os_name),
+        Value::string(&i.os_lang),
+        i.min_size_in_gib.map(Value::number).unwrap_or(Value::Null),
+    ];
+    ImageRow { id: i.id, name: i.name, os_name: i.os_name, create_time: None, values }
+}
+
+impl ImageFamily for BaiduSpecImages {
+    fn plural_name(&self) -> &'static str {
+        "cloudimage_baidu_spec_images"
+    }
+
+    fn singular_name(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn description(&self) -> &'static str {
+        "Lists the public Baidu AI Cloud images that can run on one instance spec \
+         (`GET /v2/image/getAvailableImagesBySpec`), every page of it, in the API's order."
+    }
+
+    fn arguments(&self, _singular: bool) -> Vec<Attribute> {
+        vec![Attribute::required("spec", Type::String).describe("Instance spec, e.g. `bcc.g5.c2m8` or `bcc.gn5.c8m32.1v100`.")]
+    }
+
+    fn attributes(&self) -> Vec<Attr> {
+        vec![
+            Attr::string("id", "image id"),
+            Attr::string("name", "image name"),
+            Attr::string("os_type", "OS type, e.g. `linux`"),
+            Attr::string("os_version", "OS version"),
+            Attr::string("os_arch", "architecture as Baidu reports it"),
+            Attr::string("os_name", "OS name, e.g. `CentOS`"),
+            Attr::string("os_lang", "OS language, e.g. `ENG`"),
+            Attr::number("min_size_in_gib", "smallest system disk for this image, in GiB"),
+        ]
+    }
+
+    fn validate(&self, config: &Value, _singular: bool, diags: &mut Diagnostics) {
+        if args::string(config, "spec").is_some_and(|s| s.trim().is_empty()) {
+            diags.push(Diagnostic::error("Invalid spec", "spec must not be empty, e.g. \"bcc.g5.c2m8\".").at(attr_path(&["spec"])));
+        }
+    }
+
+    fn has_create_time(&self, _config: &Value) -> bool {
+        false
+    }
+
+    fn list<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, Result<Listing, Diagnostics>> {
+        Box::pin(async move {
+            let client = client(ctx, config)?;
+            // os_name goes to the API too (osName); the shared substring filter then applies as everywhere.
+            spec_listing(&client, args::string(config, "spec").unwrap_or_default(), args::non_empty(config, "os_name")).await
+        })
+    }
+}

@@ -1,0 +1,68 @@
+//! Credentials and endpoints for a read: present, or a diagnostic that names the provider arguments and
+//! the environment variables to set. Only the key id is ever shown, never the secret.
+
+use crate::cloud::endpoint::Endpoint;
+use crate::provider::config::CloudSettings;
+use crate::provider::{attr_path, Diagnostic, Diagnostics};
+use crate::secret::Secret;
+
+/// How one cloud's credentials are named, for the missing-credentials message.
+pub struct Names {
+    pub title: &'static str,
+    pub block: &'static str,
+    pub key_id: (&'static str, &'static str),
+    pub secret: (&'static str, &'static str),
+}
+
+pub const BAIDU: Names = Names {
+    title: "Baidu AI Cloud",
+    block: "baidu",
+    key_id: ("access_key", "BAIDUCLOUD_ACCESS_KEY"),
+    secret: ("secret_key", "BAIDUCLOUD_SECRET_KEY"),
+};
+pub const UCLOUD: Names = Names {
+    title: "UCloud",
+    block: "ucloud",
+    key_id: ("public_key", "UCLOUD_PUBLIC_KEY"),
+    secret: ("private_key", "UCLOUD_PRIVATE_KEY"),
+};
+pub const TENCENT: Names = Names {
+    title: "Tencent Cloud",
+    block: "tencent",
+    key_id: ("secret_id", "TENCENTCLOUD_SECRET_ID"),
+    secret: ("secret_key", "TENCENTCLOUD_SECRET_KEY"),
+};
+
+/// The key id and secret, or an error naming what to set.
+pub fn require(settings: &CloudSettings, names: &Names) -> Result<(String, Secret), Diagnostics> {
+    match (&settings.key_id, &settings.secret) {
+        (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => Ok((id.clone(), secret.clone())),
+        (id, secret) => {
+            let mut missing = Vec::new();
+            if id.as_deref().is_none_or(str::is_empty) {
+                missing.push(format!("{} (environment variable {})", names.key_id.0, names.key_id.1));
+            }
+            if secret.as_ref().is_none_or(Secret::is_empty) {
+                missing.push(format!("{} (environment variable {})", names.secret.0, names.secret.1));
+            }
+            Err(Diagnostic::error(
+                format!("Missing {} credentials", names.title),
+                format!(
+                    "This data source calls {} but the provider has no {}. Set them in the provider's {} block, or export {} and {}.",
+                    names.title,
+                    missing.join(" and "),
+                    names.block,
+                    names.key_id.1,
+                    names.secret.1
+                ),
+            )
+            .into())
+        }
+    }
+}
+
+/// The configured endpoint, or `default` for the region.
+pub fn endpoint(settings: &CloudSettings, default: &str, block: &str) -> Result<Endpoint, Diagnostics> {
+    let raw = settings.endpoint.as_ref().map(|u| u.as_str().to_string()).unwrap_or_else(|| default.to_string());
+    Endpoint::parse(&raw).map_err(|e| Diagnostic::error("Invalid endpoint", e.to_string()).at(attr_path(&[block, "endpoint"])).into())
+}
