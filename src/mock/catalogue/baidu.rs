@@ -193,11 +193,11 @@ pub(crate) fn build() -> (Vec<BaiduRecord>, Vec<BaiduSpec>) {
     let linux_public: Vec<&BaiduRecord> = public.iter().filter(|r| r.os_type == "linux").collect();
 
     // Account images built from the public ones.
-    let mut derived = |rng: &mut Rng,
-                       ty: &'static str,
-                       count: usize,
-                       images: &mut Vec<BaiduRecord>,
-                       seen: &mut std::collections::HashSet<String>| {
+    let derived = |rng: &mut Rng,
+                   ty: &'static str,
+                   count: usize,
+                   images: &mut Vec<BaiduRecord>,
+                   seen: &mut std::collections::HashSet<String>| {
         for i in 0..count {
             let base = if rng.chance(85) {
                 *rng.pick(&linux_public)
