@@ -80,7 +80,16 @@ const ARM_FAMILIES: &[&str] = &["SR1"];
 const GPU_FAMILIES: &[&str] = &["GN7", "GN10Xp"];
 
 /// (Platform, OsName stem, legacy stem, version, arches, first year).
-const OSES: &[(&str, &str, &str, &str, &[&str], i32)] = &[
+type OsRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    i32,
+);
+
+const OSES: &[OsRow] = &[
     (
         "CentOS",
         "CentOS",

@@ -176,7 +176,7 @@ pub(crate) fn build() -> Vec<UCloudRecord> {
                 ("宝塔面板 8.0", "BT.cn"),
             ]);
             r.image_type = "Business";
-            r.os_name = format!("Ubuntu 22.04 64位");
+            r.os_name = "Ubuntu 22.04 64位".to_string();
             r.image_name = format!("{soft} on Ubuntu 22.04 ({i})");
             r.integrated_software = soft.to_string();
             r.vendor = vendor.to_string();
