@@ -6,12 +6,16 @@
 //! - [`schema`]: a protocol-independent schema model.
 //! - [`provider`]: the provider core — configuration, diagnostics, dispatch to data sources.
 //! - [`data_sources`]: one module per data-source family: config → query → images → state.
+//! - [`cloud`]: knows nothing of Terraform — signers, HTTP with retries, clients for each cloud API.
+//! - [`mock`]: the local cloud emulator used by tests and the demo.
 //! - [`logging`]: hclog-compatible JSON logs on stderr.
 //! - [`secret`]: a string that never prints.
 
+pub mod cloud;
 pub mod cty;
 pub mod data_sources;
 pub mod logging;
+pub mod mock;
 pub mod provider;
 pub mod schema;
 pub mod secret;

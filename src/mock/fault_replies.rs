@@ -1,0 +1,166 @@
+//! What each fault sends, shaped per cloud: throttle and HTTP errors in the cloud's own error
+//! envelope, HTML pages, wrong-shape JSON, and the byte-level breakages (truncated, reset mid-body,
+//! oversized). Knows nothing of catalogues or signatures.
+
+use axum::body::{Body, Bytes};
+use axum::http::StatusCode;
+
+use super::api::Api;
+use super::credentials::Cloud;
+use super::faults::{FaultKind, FaultRule};
+use super::reply::{cloud_error, Reply, ReplyBody};
+
+/// The UCloud throttle RetCode. UCloud documents none; the SDK retries any RetCode ≥ 2000, so the
+/// emulator picks one in that range.
+pub const UCLOUD_THROTTLE_RETCODE: &str = "2001";
+/// The Baidu throttle code (none is documented; 429 carries the meaning).
+pub const BAIDU_THROTTLE_CODE: &str = "RequestRateLimitExceeded";
+
+/// A reply that replaces the API's answer entirely, for the kinds that need no catalogue work.
+pub fn replacement(rule: &FaultRule, api: Api, request_id: &str) -> Option<Reply> {
+    let mut reply = match rule.kind {
+        FaultKind::Throttle => throttle(rule, api, request_id),
+        FaultKind::HttpError => http_error(rule, api, request_id),
+        FaultKind::Html => html(rule.status.unwrap_or(200)),
+        FaultKind::Oversized => oversized(rule.mib.unwrap_or(16)),
+        _ => return None,
+    };
+    if let Some(secs) = rule.retry_after {
+        reply = reply.with_header("retry-after", secs.to_string());
+    }
+    Some(reply)
+}
+
+fn throttle(rule: &FaultRule, api: Api, rid: &str) -> Reply {
+    let code = rule.code.as_deref();
+    match api.cloud() {
+        Cloud::Baidu => cloud_error(
+            api,
+            status_or(rule.status, StatusCode::TOO_MANY_REQUESTS),
+            code.unwrap_or(BAIDU_THROTTLE_CODE),
+            "request rate limit exceeded, please retry later",
+            rid,
+        ),
+        Cloud::Ucloud => cloud_error(
+            api,
+            status_or(rule.status, StatusCode::OK),
+            code.unwrap_or(UCLOUD_THROTTLE_RETCODE),
+            "request too frequent, please retry later",
+            rid,
+        ),
+        Cloud::Tencent => cloud_error(
+            api,
+            status_or(rule.status, StatusCode::OK),
+            code.unwrap_or("RequestLimitExceeded"),
+            "Your current request times equals to `20` in a second, which exceeds the frequency limit `20` for a second. Please reduce the frequency of calls.",
+            rid,
+        ),
+    }
+}
+
+fn http_error(rule: &FaultRule, api: Api, rid: &str) -> Reply {
+    let status = status_or(rule.status, StatusCode::SERVICE_UNAVAILABLE);
+    let default_code = match (api.cloud(), status.as_u16()) {
+        (Cloud::Ucloud, _) => "150",
+        (_, 502) => "BadGateway",
+        (_, 503) => "ServiceUnavailable",
+        (_, 504) => "GatewayTimeout",
+        _ => "InternalError",
+    };
+    let message = status
+        .canonical_reason()
+        .unwrap_or("server error")
+        .to_ascii_lowercase();
+    cloud_error(
+        api,
+        status,
+        rule.code.as_deref().unwrap_or(default_code),
+        &message,
+        rid,
+    )
+}
+
+fn html(status: u16) -> Reply {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>{0}</title></head><body><h1>{0}</h1><hr><center>mock-gateway</center></body></html>\n",
+        status
+    );
+    Reply {
+        status,
+        body: ReplyBody::Bytes(Bytes::from(page), "text/html; charset=utf-8"),
+        headers: Vec::new(),
+        code: None,
+    }
+}
+
+/// `{"padding":"aaaa…"}` of about `mib` MiB, streamed in 64 KiB chunks from one shared buffer.
+fn oversized(mib: u64) -> Reply {
+    const CHUNK: usize = 64 * 1024;
+    let filler = Bytes::from(vec![b'a'; CHUNK]);
+    let chunks = (mib as usize).saturating_mul(1024 * 1024) / CHUNK;
+    let head = std::iter::once(Bytes::from_static(b"{\"padding\":\""));
+    let tail = std::iter::once(Bytes::from_static(b"\"}"));
+    let body = head
+        .chain(std::iter::repeat_n(filler, chunks))
+        .chain(tail)
+        .map(Ok::<_, std::io::Error>);
+    let stream = futures_util::stream::iter(body);
+    Reply {
+        status: StatusCode::OK,
+        body: ReplyBody::Stream(Body::from_stream(stream), "application/json"),
+        headers: Vec::new(),
+        code: None,
+    }
+}
+
+/// Valid JSON in the wrong shape for the API (the status stays 200).
+pub fn wrong_shape(api: Api, request_id: &str) -> Reply {
+    let value = match api.cloud() {
+        Cloud::Baidu => serde_json::json!({
+            "marker": 17, "isTruncated": "no", "maxKeys": "1000", "images": { "id": "m-wrong" }
+        }),
+        Cloud::Ucloud => serde_json::json!({
+            "Action": "DescribeImageResponse", "RetCode": "0", "TotalCount": "many", "ImageSet": { "ImageId": 42 }
+        }),
+        Cloud::Tencent => serde_json::json!({
+            "Response": { "ImageSet": "none", "TotalCount": -1, "RequestId": request_id }
+        }),
+    };
+    Reply::json(StatusCode::OK, &value, None)
+}
+
+/// The first half of the answer, with a matching Content-Length: the HTTP exchange is complete
+/// but the JSON is cut.
+pub fn truncated(mut reply: Reply) -> Reply {
+    if let ReplyBody::Bytes(b, ct) = &reply.body {
+        let cut = b.slice(..b.len() / 2);
+        reply.body = ReplyBody::Bytes(cut, ct);
+    }
+    reply
+}
+
+/// The first half of the answer, then the stream fails so the server drops the connection before
+/// the body is complete.
+pub fn reset(mut reply: Reply) -> Reply {
+    if let ReplyBody::Bytes(b, ct) = &reply.body {
+        let half = b.slice(..b.len() / 2);
+        let len = b.len();
+        let parts: Vec<Result<Bytes, std::io::Error>> = vec![
+            Ok(half),
+            Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "mock: connection reset",
+            )),
+        ];
+        reply.body = ReplyBody::Stream(Body::from_stream(futures_util::stream::iter(parts)), ct);
+        reply.headers.push(("content-length", len.to_string()));
+    }
+    reply
+}
+
+fn status_or(status: Option<u16>, default: StatusCode) -> StatusCode {
+    status
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(default)
+}
