@@ -251,3 +251,46 @@ impl Workspace {
         outputs
     }
 }
+
+/// The local cloud emulator, served by its own runtime so plain `#[test]`s can run Terraform meanwhile.
+pub struct Emulator {
+    pub server: terraform_provider_cloudimage::mock::MockServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        let server = runtime
+            .block_on(terraform_provider_cloudimage::mock::MockServer::start(Default::default()))
+            .expect("emulator starts");
+        Emulator { server, _runtime: runtime }
+    }
+
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+
+    /// Replaces the fault rules with the given JSON list (see `mock::FaultRule`).
+    pub fn set_faults(&self, rules: serde_json::Value) {
+        let config = serde_json::json!({ "rules": rules });
+        self.server.set_faults(serde_json::from_value(config).expect("fault rules")).expect("faults accepted");
+    }
+
+    /// How many requests the emulator logged for `action` since the last `clear`.
+    pub fn count(&self, action: &str) -> usize {
+        self.server.requests().iter().filter(|r| r.action == action).count()
+    }
+}
+
+/// The value of output `name` from `terraform output -json`.
+pub fn output<'a>(outputs: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    let v = &outputs[name]["value"];
+    assert!(!v.is_null(), "output {name} missing in {outputs}");
+    v
+}
+
+/// A JSON array of strings as a Vec.
+pub fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array().expect("array").iter().map(|s| s.as_str().expect("string").to_string()).collect()
+}

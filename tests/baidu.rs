@@ -1,0 +1,294 @@
+//! Baidu AI Cloud data sources under real Terraform (1.0.3 and 0.14.6) against the local emulator.
+
+mod support;
+
+use support::{output, strings, Emulator, Workspace, ALL_TERRAFORMS};
+use terraform_provider_cloudimage::mock::catalogue::{self, BaiduRecord};
+use terraform_provider_cloudimage::mock::credentials::{BAIDU_AK, BAIDU_SK};
+
+fn provider(url: &str, secret: &str, max_retries: u32) -> String {
+    format!(
+        r#"
+provider "cloudimage" {{
+  max_retries = {max_retries}
+  baidu {{
+    access_key = "{BAIDU_AK}"
+    secret_key = "{secret}"
+    endpoint   = "{url}"
+  }}
+}}
+"#
+    )
+}
+
+/// Ids of the catalogue's images that pass `keep`, newest first, ties by id.
+fn expected(keep: impl Fn(&BaiduRecord) -> bool) -> Vec<String> {
+    let mut images: Vec<&BaiduRecord> = catalogue::baidu().iter().filter(|r| keep(r)).collect();
+    images.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+    images.into_iter().map(|r| r.id.clone()).collect()
+}
+
+#[test]
+fn plural_data_sources_return_exactly_the_expected_images() {
+    let emulator = Emulator::start();
+    let regex = r"^Ubuntu.*\(64bit\)";
+    let mut config = provider(&emulator.url(), BAIDU_SK, 3);
+    config.push_str(&format!(
+        r#"
+data "cloudimage_baidu_images" "all" {{}}
+output "all" {{ value = data.cloudimage_baidu_images.all.ids }}
+output "all_count" {{ value = data.cloudimage_baidu_images.all.total_count }}
+output "first" {{ value = data.cloudimage_baidu_images.all.images[0] }}
+
+data "cloudimage_baidu_images" "by_name" {{ image_name = "centos" }}
+output "by_name" {{ value = data.cloudimage_baidu_images.by_name.ids }}
+
+data "cloudimage_baidu_images" "by_regex" {{ name_regex = "{}" }}
+output "by_regex" {{ value = data.cloudimage_baidu_images.by_regex.ids }}
+
+data "cloudimage_baidu_images" "by_os" {{ os_name = "WINDOWS" }}
+output "by_os" {{ value = data.cloudimage_baidu_images.by_os.ids }}
+
+data "cloudimage_baidu_spec_images" "gpu" {{ spec = "bcc.gn5.c8m32.1v100" }}
+output "gpu" {{ value = data.cloudimage_baidu_spec_images.gpu.ids }}
+output "gpu_first" {{ value = data.cloudimage_baidu_spec_images.gpu.images[0] }}
+
+data "cloudimage_baidu_spec_images" "none" {{ spec = "bcc.empty.c1m1" }}
+output "none" {{ value = data.cloudimage_baidu_spec_images.none.total_count }}
+"#,
+        regex.replace('\\', "\\\\")
+    ));
+    for ty in &catalogue::BAIDU_IMAGE_TYPES[1..] {
+        config.push_str(&format!(
+            "data \"cloudimage_baidu_images\" \"t_{ty}\" {{ image_type = \"{}\" }}\noutput \"t_{ty}\" {{ value = data.cloudimage_baidu_images.t_{ty}.ids }}\n",
+            ty.to_lowercase()
+        ));
+    }
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config);
+        ws.init();
+        emulator.server.clear();
+        let outputs = ws.apply_outputs();
+        let all = expected(|_| true);
+        assert_eq!(strings(output(&outputs, "all")), all, "{tf:?}: all images, newest first");
+        assert!(all.len() > 2000, "three pages at 1000");
+        assert_eq!(output(&outputs, "all_count"), all.len());
+        let first = output(&outputs, "first");
+        let record = catalogue::baidu().iter().find(|r| r.id == all[0]).unwrap();
+        assert_eq!(first["name"], record.name.as_str());
+        assert_eq!(first["create_time"], record.create_time.as_str());
+        assert_eq!(first["os_arch"], record.os_arch);
+        assert_eq!(first["description"], record.desc.clone().unwrap_or_default().as_str());
+        assert_eq!(
+            strings(output(&outputs, "by_name")),
+            expected(|r| r.name.to_lowercase().contains("centos")),
+            "{tf:?}: image_name"
+        );
+        let re = regex::Regex::new(regex).unwrap();
+        let by_regex = expected(|r| re.is_match(&r.name));
+        assert!(!by_regex.is_empty());
+        assert_eq!(strings(output(&outputs, "by_regex")), by_regex, "{tf:?}: name_regex");
+        assert_eq!(
+            strings(output(&outputs, "by_os")),
+            expected(|r| r.os_name.to_lowercase().contains("windows")),
+            "{tf:?}: os_name"
+        );
+        for ty in &catalogue::BAIDU_IMAGE_TYPES[1..] {
+            let want = expected(|r| r.image_type == *ty);
+            assert!(!want.is_empty(), "{ty}");
+            assert_eq!(strings(output(&outputs, &format!("t_{ty}"))), want, "{tf:?}: image_type {ty}");
+        }
+        let gpu: Vec<String> = catalogue::baidu_spec_images("bcc.gn5.c8m32.1v100").unwrap().iter().map(|r| r.id.clone()).collect();
+        assert!(!gpu.is_empty());
+        assert_eq!(strings(output(&outputs, "gpu")), gpu, "{tf:?}: spec images in API order");
+        let gpu_first = output(&outputs, "gpu_first");
+        assert!(gpu_first["min_size_in_gib"].is_number(), "{gpu_first}");
+        assert_eq!(output(&outputs, "none"), 0, "{tf:?}: a spec without images is an empty list");
+        // Identical listings within one process are fetched once; the read walk runs in one process.
+        assert!(emulator.count("ListImages") >= 3, "all pages were fetched");
+    }
+}
+
+#[test]
+fn singular_data_source_picks_one_or_explains_why_not() {
+    let emulator = Emulator::start();
+    let newest_ubuntu = expected(|r| r.os_name == "Ubuntu")[0].clone();
+    for tf in ALL_TERRAFORMS {
+        let ok = format!(
+            "{}\ndata \"cloudimage_baidu_image\" \"u\" {{\n  os_name = \"ubuntu\"\n  most_recent = true\n}}\noutput \"id\" {{ value = data.cloudimage_baidu_image.u.id }}\noutput \"os\" {{ value = data.cloudimage_baidu_image.u.os_name }}\n",
+            provider(&emulator.url(), BAIDU_SK, 3)
+        );
+        let ws = Workspace::new(tf, &ok);
+        ws.init();
+        let outputs = ws.apply_outputs();
+        assert_eq!(output(&outputs, "id"), newest_ubuntu.as_str(), "{tf:?}: most_recent");
+        assert_eq!(output(&outputs, "os"), "Ubuntu");
+
+        let ubuntu_count = expected(|r| r.os_name == "Ubuntu").len();
+        ws.write_config(&format!(
+            "{}\ndata \"cloudimage_baidu_image\" \"none\" {{ name_regex = \"^no-such-image$\" }}\ndata \"cloudimage_baidu_image\" \"many\" {{ os_name = \"ubuntu\" }}\n",
+            provider(&emulator.url(), BAIDU_SK, 3)
+        ));
+        ws.run(&["plan", "-no-color", "-input=false"]).assert_fails_with(&[
+            "No image matches the filters",
+            "name_regex = \"^no-such-image$\"",
+            &format!("{ubuntu_count} images match"),
+            "most_recent = true",
+        ]);
+    }
+}
+
+#[test]
+fn plan_time_validation_points_at_the_attribute() {
+    let config = r#"
+data "cloudimage_baidu_images" "bad_regex" { name_regex = "([a-z" }
+data "cloudimage_baidu_images" "bad_type" { image_type = "Gold" }
+data "cloudimage_baidu_image" "spec_recent" {
+  spec        = "bcc.g5.c2m8"
+  most_recent = true
+}
+"#;
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, config);
+        ws.init();
+        ws.run(&["validate", "-no-color"]).assert_fails_with(&[
+            "Invalid name_regex",
+            "name_regex = \"([a-z\"",
+            "Invalid image_type",
+            "image_type = \"Gold\"",
+            "\"GpuBccSystem\"",
+            "most_recent cannot be used with spec",
+            "most_recent = true",
+        ]);
+    }
+}
+
+#[test]
+fn provider_arguments_are_validated_with_their_path() {
+    let cases = [
+        ("request_timeout = \"abc\"", "Invalid request_timeout"),
+        ("max_retries = 99", "Invalid max_retries"),
+        ("tencent {\n    api = \"v9\"\n  }", "Invalid Tencent Cloud API"),
+    ];
+    for tf in ALL_TERRAFORMS {
+        for (body, summary) in cases {
+            let ws = Workspace::new(
+                tf,
+                &format!("provider \"cloudimage\" {{\n  {body}\n}}\ndata \"cloudimage_baidu_spec_images\" \"x\" {{ spec = \"bcc.g5.c2m8\" }}\n"),
+            );
+            ws.init();
+            let offending = body.lines().last().unwrap().trim();
+            ws.run(&["plan", "-no-color", "-input=false"]).assert_fails_with(&[summary, offending, "main.tf line"]);
+        }
+    }
+}
+
+#[test]
+fn missing_credentials_name_the_environment_variables() {
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, "data \"cloudimage_baidu_images\" \"x\" {}\n");
+        ws.init();
+        ws.run(&["plan", "-no-color", "-input=false"]).assert_fails_with(&[
+            "Missing Baidu AI Cloud credentials",
+            "BAIDUCLOUD_ACCESS_KEY",
+            "BAIDUCLOUD_SECRET_KEY",
+        ]);
+        // The same variables make it work.
+        let emulator = Emulator::start();
+        let run = ws.run_with(
+            &["plan", "-no-color", "-input=false"],
+            &[("BAIDUCLOUD_ACCESS_KEY", BAIDU_AK), ("BAIDUCLOUD_SECRET_KEY", BAIDU_SK), ("CLOUDIMAGE_BAIDU_ENDPOINT", &emulator.url())],
+        );
+        run.assert_ok();
+    }
+}
+
+#[test]
+fn faults_are_retried_or_reported_with_code_and_request_id() {
+    let emulator = Emulator::start();
+    let config = |secret: &str, retries: u32| {
+        format!(
+            "{}\ndata \"cloudimage_baidu_spec_images\" \"gpu\" {{ spec = \"bcc.gn5.c8m32.1v100\" }}\noutput \"n\" {{ value = data.cloudimage_baidu_spec_images.gpu.total_count }}\n",
+            provider(&emulator.url(), secret, retries)
+        )
+    };
+    let want = catalogue::baidu_spec_images("bcc.gn5.c8m32.1v100").unwrap().len();
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config(BAIDU_SK, 3));
+        ws.init();
+        // Within max_retries: the right answer.
+        emulator.set_faults(serde_json::json!([
+            {"kind": "throttle", "cloud": "baidu", "times": 1},
+            {"kind": "http_error", "cloud": "baidu", "status": 503, "times": 1},
+            {"kind": "http_error", "cloud": "baidu", "status": 500, "times": 1},
+        ]));
+        let outputs = ws.apply_outputs();
+        assert_eq!(output(&outputs, "n"), want, "{tf:?}: retried to the right answer");
+
+        // Beyond max_retries: the BCE code and the request id.
+        ws.write_config(&config(BAIDU_SK, 1));
+        emulator.set_faults(serde_json::json!([{"kind": "http_error", "cloud": "baidu", "status": 502}]));
+        emulator.server.clear();
+        let run = ws.run(&["plan", "-no-color", "-input=false", "-refresh=true"]);
+        let request_id = emulator.server.requests().last().map(|r| r.request_id.clone()).unwrap();
+        run.assert_fails_with(&["Failed to list images for a spec on Baidu AI Cloud", "HTTP status: 502", "Request id:", &request_id]);
+
+        // Malformed bodies: an error, never a panic or an empty list.
+        for kind in ["truncated", "html", "wrong_shape"] {
+            emulator.set_faults(serde_json::json!([{"kind": kind, "cloud": "baidu"}]));
+            let run = ws.run(&["plan", "-no-color", "-input=false"]);
+            run.assert_fails_with(&["Failed to list images for a spec on Baidu AI Cloud"]);
+            assert!(!run.combined().contains("panic"), "{kind}: {}", run.combined());
+        }
+        emulator.set_faults(serde_json::json!([]));
+
+        // A wrong secret: BCE's SignatureDoesNotMatch, the access key named, the secret nowhere.
+        let wrong = "wrong-secret-1f5a9c";
+        ws.write_config(&config(wrong, 0));
+        let run = ws.run_with(&["plan", "-no-color", "-input=false"], &[("TF_LOG", "TRACE")]);
+        run.assert_fails_with(&["SignatureDoesNotMatch", BAIDU_AK]);
+        assert!(!run.combined().contains(wrong), "{tf:?}: the secret leaked");
+    }
+}
+
+#[test]
+fn secrets_never_reach_logs_or_output_files() {
+    let emulator = Emulator::start();
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, "");
+        let out = ws.path().join("images.json");
+        ws.write_config(&format!(
+            "{}\ndata \"cloudimage_baidu_images\" \"x\" {{\n  image_type  = \"custom\"\n  output_file = \"{}\"\n}}\n",
+            provider(&emulator.url(), BAIDU_SK, 3),
+            out.display()
+        ));
+        ws.init();
+        let run = ws.run_with(&["apply", "-auto-approve", "-no-color", "-input=false"], &[("TF_LOG", "TRACE")]);
+        run.assert_ok();
+        let written = std::fs::read_to_string(&out).expect("output_file written");
+        let images: serde_json::Value = serde_json::from_str(&written).expect("pretty JSON");
+        assert_eq!(images.as_array().unwrap().len(), expected(|r| r.image_type == "Custom").len());
+        for (what, text) in [("logs", run.combined()), ("output_file", written)] {
+            assert!(!text.contains(BAIDU_SK), "{tf:?}: secret in {what}");
+        }
+        assert!(run.stderr.contains("provider.terraform-provider-cloudimage"), "provider logs were captured");
+    }
+}
+
+#[test]
+fn unknown_arguments_defer_the_read_to_apply() {
+    let emulator = Emulator::start();
+    let config = format!(
+        "{}\ndata \"cloudimage_baidu_images\" \"x\" {{\n  name_regex = \"^Ubuntu${{substr(timestamp(), 0, 0)}}\"\n}}\noutput \"n\" {{ value = data.cloudimage_baidu_images.x.total_count }}\n",
+        provider(&emulator.url(), BAIDU_SK, 3)
+    );
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config);
+        ws.init();
+        let plan = ws.run(&["plan", "-no-color", "-input=false"]);
+        plan.assert_ok();
+        assert!(plan.stdout.contains("read during apply") || plan.stdout.contains("<= read"), "{tf:?}:\n{}", plan.stdout);
+        let outputs = ws.apply_outputs();
+        assert_eq!(output(&outputs, "n"), expected(|r| r.name.starts_with("Ubuntu")).len());
+    }
+}
