@@ -97,15 +97,18 @@ impl ListingCache {
 
 /// The cache key of a listing: every part that can change the answer, JSON-encoded so that no two
 /// different queries produce the same string. `params` are the request parameters (not paging).
-pub fn listing_key(
+pub fn listing_key<K: AsRef<str>, V: AsRef<str>>(
     cloud: Cloud,
     endpoint: &Endpoint,
     region: &str,
     credential_id: &str,
     action: &str,
-    params: &[(&str, String)],
+    params: &[(K, V)],
 ) -> String {
-    let mut params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut params: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .collect();
     params.sort();
     serde_json::json!([
         cloud.id(),

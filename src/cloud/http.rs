@@ -193,7 +193,10 @@ impl HttpExecutor {
             let mut attempt: u32 = 0;
             loop {
                 attempt += 1;
-                let result = self.attempt(call, &mut build, &parse, attempt).await;
+                let result = self
+                    .attempt(call, &mut build, &parse, attempt)
+                    .instrument(tracing::debug_span!("attempt", attempt))
+                    .await;
                 let err = match result {
                     Ok(value) => return Ok(value),
                     Err(err) => err.with_attempts(attempt),
