@@ -1,11 +1,39 @@
-//! The cloud layer: typed queries in, typed images (or a [`CloudError`]-style error) out, for Baidu AI
-//! Cloud (BCC), UCloud (UHost) and Tencent Cloud (CVM).
+//! The cloud layer: typed queries in, typed images (or a [`CloudError`]) out, for Baidu AI Cloud (BCC),
+//! UCloud (UHost) and Tencent Cloud (CVM).
 //!
 //! This module knows nothing of Terraform: no cty values, no schema, no diagnostics. Each cloud has its
-//! own folder with the same triple: `sign` (pure signer), `model` (serde wire structs) and `client`.
+//! own folder with the same triple: `sign` (pure signer), `model` (serde wire structs converted once
+//! into typed images) and `client`. Shared machinery, in reading order:
+//! - [`error`]: `CloudError` and its kinds; [`policy`]: pure retry/backoff/classification decisions;
+//! - [`endpoint`]: URL + the Host header that is signed; [`clock`]: the injected wall clock;
+//! - [`http`]: the one executor (timeouts, retries, re-signing, cancellation, body cap);
+//! - [`paging`]: marker and offset paging that never returns a partial list;
+//! - [`cache`]: the per-process single-flight listing cache; [`context`]: what clients share.
 
+pub mod cache;
+pub mod clock;
+pub mod context;
 pub mod digest;
+pub mod endpoint;
+pub mod error;
+pub mod http;
+pub mod paging;
+pub mod policy;
+pub mod wire;
 
 pub mod baidu;
 pub mod tencent;
 pub mod ucloud;
+
+#[cfg(test)]
+pub(crate) mod test_server;
+#[cfg(test)]
+pub(crate) mod test_support;
+
+pub use cache::ListingCache;
+pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
+pub use context::CloudContext;
+pub use endpoint::{Endpoint, EndpointError};
+pub use error::{Cloud, CloudError, ErrorKind};
+pub use http::{HttpExecutor, HttpInitError, HttpSettings};
+pub use policy::BackoffPolicy;

@@ -1,0 +1,382 @@
+//! The one HTTP executor of the cloud layer: a single `reqwest::Client` (rustls), a per-attempt
+//! timeout, bounded body reads, retries with backoff, and prompt cancellation.
+//!
+//! Callers pass a `build` closure that signs a fresh [`HttpRequest`] on every attempt (timestamps and
+//! nonces must be new) and a `parse` closure that turns an [`HttpResponse`] into a value or a
+//! [`CloudError`]; whether to retry is decided by [`super::policy`]. This module knows no cloud's wire
+//! format and nothing of Terraform. It never logs URLs' queries, headers or bodies (signatures and ids
+//! live there).
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
+use url::Url;
+
+use super::error::{Cloud, CloudError, ErrorKind};
+use super::policy::{backoff_delay, should_retry, BackoffPolicy};
+
+/// Largest response body read into memory.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// Largest `max_retries` accepted (the provider schema enforces the same range).
+pub const MAX_RETRIES_LIMIT: u32 = 10;
+
+/// User-tunable HTTP behaviour (provider arguments `max_retries`, `request_timeout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpSettings {
+    /// Retries per request after the first attempt (0–10; larger values are clamped).
+    pub max_retries: u32,
+    /// Timeout of one attempt, from sending to the last body byte.
+    pub request_timeout: Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            max_retries: 3,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// One request, fully signed, as it will go on the wire.
+#[derive(Clone)]
+pub struct HttpRequest {
+    pub method: reqwest::Method,
+    pub url: Url,
+    /// Headers in addition to reqwest's own; `Host` here overrides the derived one.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// A complete response: status, headers and the (size-capped) body.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A header's value when it is present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The first ~200 characters of the body with control characters replaced, for error messages
+    /// about bodies that could not be parsed.
+    pub fn body_excerpt(&self) -> String {
+        excerpt(&self.body)
+    }
+}
+
+/// A short, single-line, printable excerpt of `body`.
+pub fn excerpt(body: &[u8]) -> String {
+    const MAX_CHARS: usize = 200;
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX_CHARS * 4)]);
+    let mut out: String = text
+        .chars()
+        .take(MAX_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > MAX_CHARS || body.len() > MAX_CHARS * 4 {
+        out.push('…');
+    }
+    if out.trim().is_empty() {
+        "<empty body>".to_string()
+    } else {
+        out
+    }
+}
+
+/// Identifies one logical API call, for errors and tracing.
+#[derive(Debug, Clone)]
+pub struct ApiCall {
+    pub cloud: Cloud,
+    /// The API action, e.g. `DescribeImages` or `ListImages`.
+    pub action: &'static str,
+    /// The credential id (never the secret) the call is signed with.
+    pub credential_id: String,
+}
+
+impl ApiCall {
+    /// A [`CloudError`] for this call.
+    pub fn error(&self, kind: ErrorKind, message: impl Into<String>) -> CloudError {
+        CloudError::new(self.cloud, self.action, kind, message)
+            .with_credential_id(self.credential_id.clone())
+    }
+}
+
+/// Sends signed requests with retries; cheap to clone (one connection pool shared by all clones).
+#[derive(Debug, Clone)]
+pub struct HttpExecutor {
+    client: reqwest::Client,
+    settings: HttpSettings,
+    backoff: BackoffPolicy,
+    cancel: CancellationToken,
+    max_body_bytes: usize,
+}
+
+/// The HTTP client could not be built (TLS roots, resolver...).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot build the http client: {0}")]
+pub struct HttpInitError(String);
+
+impl HttpExecutor {
+    /// Builds the shared client. `cancel` is cancelled by StopProvider: every call in flight then
+    /// returns promptly with [`ErrorKind::Cancelled`], dropping its connection.
+    pub fn new(settings: HttpSettings, cancel: CancellationToken) -> Result<Self, HttpInitError> {
+        let client = reqwest::Client::builder()
+            .tls_backend_rustls()
+            .user_agent(concat!(
+                "terraform-provider-cloudimage/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            // Signed API requests are never redirected: a redirect would change what was signed.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(settings.request_timeout.min(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| HttpInitError(error_chain(&e.without_url())))?;
+        let settings = HttpSettings {
+            max_retries: settings.max_retries.min(MAX_RETRIES_LIMIT),
+            ..settings
+        };
+        Ok(HttpExecutor {
+            client,
+            settings,
+            backoff: BackoffPolicy::default(),
+            cancel,
+            max_body_bytes: MAX_BODY_BYTES,
+        })
+    }
+
+    /// The same executor with a smaller body cap (tests; the default is [`MAX_BODY_BYTES`]).
+    pub fn with_max_body_bytes(mut self, max: usize) -> Self {
+        self.max_body_bytes = max.min(MAX_BODY_BYTES);
+        self
+    }
+
+    /// The same executor with different backoff timing (tests use milliseconds).
+    pub fn with_backoff(mut self, backoff: BackoffPolicy) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// The same connection pool and settings, cancelled by another token.
+    pub fn with_cancel_token(&self, cancel: CancellationToken) -> Self {
+        HttpExecutor {
+            cancel,
+            ..self.clone()
+        }
+    }
+
+    pub fn settings(&self) -> HttpSettings {
+        self.settings
+    }
+
+    pub fn cancel_token(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    /// Runs one API call: `build` a freshly signed request, send it, `parse` the response; on a
+    /// retryable failure wait (backoff or `Retry-After`) and try again, up to `max_retries` times.
+    pub async fn execute<T>(
+        &self,
+        call: &ApiCall,
+        mut build: impl FnMut() -> Result<HttpRequest, CloudError>,
+        parse: impl Fn(&HttpResponse) -> Result<T, CloudError>,
+    ) -> Result<T, CloudError> {
+        let span =
+            tracing::debug_span!("cloud_api_call", cloud = %call.cloud, action = call.action);
+        async move {
+            let mut attempt: u32 = 0;
+            loop {
+                attempt += 1;
+                let result = self
+                    .attempt(call, &mut build, &parse, attempt)
+                    .instrument(tracing::debug_span!("attempt", attempt))
+                    .await;
+                let err = match result {
+                    Ok(value) => return Ok(value),
+                    Err(err) => err.with_attempts(attempt),
+                };
+                let retries_used = attempt - 1;
+                if retries_used >= self.settings.max_retries || !should_retry(&err) {
+                    tracing::debug!(attempt, error = %err, "api call failed");
+                    return Err(err);
+                }
+                let delay =
+                    backoff_delay(&self.backoff, retries_used, err.retry_after(), rand::random());
+                tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %err, "retrying api call");
+                tokio::select! {
+                    _ = self.cancel.cancelled() => return Err(cancelled(call).with_attempts(attempt)),
+                    _ = tokio::time::sleep(delay) => {}
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn attempt<T>(
+        &self,
+        call: &ApiCall,
+        build: &mut impl FnMut() -> Result<HttpRequest, CloudError>,
+        parse: &impl Fn(&HttpResponse) -> Result<T, CloudError>,
+        attempt: u32,
+    ) -> Result<T, CloudError> {
+        if self.cancel.is_cancelled() {
+            return Err(cancelled(call));
+        }
+        let request = build()?;
+        let started = Instant::now();
+        let sent = tokio::select! {
+            _ = self.cancel.cancelled() => Err(cancelled(call)),
+            timed = tokio::time::timeout(self.settings.request_timeout, self.send_once(call, request)) => {
+                match timed {
+                    Ok(result) => result,
+                    Err(_) => Err(call.error(
+                        ErrorKind::Timeout,
+                        format!("no complete response within {:?}", self.settings.request_timeout),
+                    )),
+                }
+            }
+        };
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let response = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(attempt, elapsed_ms, kind = ?e.kind(), "attempt failed before a response");
+                return Err(e);
+            }
+        };
+        tracing::debug!(
+            attempt,
+            elapsed_ms,
+            status = response.status,
+            "attempt got a response"
+        );
+        let retry_after = parse_retry_after(&response.headers);
+        parse(&response).map_err(|e| {
+            let e = e.with_retry_after(retry_after);
+            if e.credential_id().is_none() {
+                e.with_credential_id(call.credential_id.clone())
+            } else {
+                e
+            }
+        })
+    }
+
+    async fn send_once(
+        &self,
+        call: &ApiCall,
+        req: HttpRequest,
+    ) -> Result<HttpResponse, CloudError> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &req.headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                call.error(
+                    ErrorKind::InvalidRequest,
+                    format!("invalid header name {name:?}"),
+                )
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                call.error(
+                    ErrorKind::InvalidRequest,
+                    format!("invalid value for header {name}"),
+                )
+            })?;
+            headers.insert(name, value);
+        }
+        let mut response = self
+            .client
+            .request(req.method, req.url)
+            .headers(headers)
+            .body(req.body)
+            .send()
+            .await
+            .map_err(|e| transport_error(call, e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_body_bytes as u64)
+        {
+            return Err(too_large(call, status, self.max_body_bytes));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport_error(call, e))?
+        {
+            if body.len() + chunk.len() > self.max_body_bytes {
+                return Err(too_large(call, status, self.max_body_bytes));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+fn cancelled(call: &ApiCall) -> CloudError {
+    call.error(ErrorKind::Cancelled, "the provider is stopping")
+}
+
+fn too_large(call: &ApiCall, status: u16, max: usize) -> CloudError {
+    call.error(
+        ErrorKind::TooLarge,
+        format!("response body exceeds {max} bytes"),
+    )
+    .with_status(status)
+}
+
+fn transport_error(call: &ApiCall, e: reqwest::Error) -> CloudError {
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Network
+    };
+    // The URL may carry signed query parameters: never keep it.
+    let e = e.without_url();
+    let message = error_chain(&e);
+    call.error(kind, message).with_source(e)
+}
+
+/// "outer: inner: innermost", so "connection refused" is visible without the Debug form.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(inner) = cur {
+        let s = inner.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        cur = inner.source();
+    }
+    parts.join(": ")
+}
+
+/// `Retry-After` as a delay: delta-seconds, or an HTTP date (relative to now).
+pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let raw = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = raw.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(raw).ok()?;
+    let delta = when.signed_duration_since(chrono::Utc::now());
+    Some(delta.to_std().unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+#[path = "http_tests.rs"]
+mod tests;

@@ -1,0 +1,199 @@
+//! Reading every page of a listing, or failing: never a partial list.
+//!
+//! Marker paging (Baidu) follows `nextMarker` while `isTruncated`, refusing a repeated or missing
+//! marker. Offset paging (UCloud, Tencent) reads the first page, trusts its `TotalCount`, then fetches
+//! the remaining pages concurrently (at most [`PAGE_CONCURRENCY`] in flight) and assembles them in
+//! order; a page that fails, a `TotalCount` that changes or a page of the wrong length fails the whole
+//! listing. The fetch functions are injected, so this module knows no wire format and no HTTP.
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use futures_util::{stream, StreamExt, TryStreamExt};
+
+use super::error::{CloudError, ErrorKind};
+use super::http::ApiCall;
+
+/// Pages of one offset listing fetched at the same time.
+pub const PAGE_CONCURRENCY: usize = 4;
+/// More pages than this is treated as a server bug, not a catalogue.
+pub const MAX_PAGES: usize = 10_000;
+/// More images than this in one listing is treated as a server bug.
+pub const MAX_ITEMS: u64 = 1_000_000;
+
+/// One page of a marker-paged listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkerPage<T> {
+    pub items: Vec<T>,
+    pub is_truncated: bool,
+    pub next_marker: Option<String>,
+}
+
+/// One page of an offset-paged listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OffsetPage<T> {
+    pub items: Vec<T>,
+    /// The API's `TotalCount`, when it sent one.
+    pub total_count: Option<u64>,
+}
+
+fn paging_error(call: &ApiCall, message: String) -> CloudError {
+    call.error(ErrorKind::Paging, message)
+}
+
+/// Follows markers from the first page (`fetch(None)`) until a page is not truncated.
+pub async fn collect_marker_pages<T, F, Fut>(
+    call: &ApiCall,
+    mut fetch: F,
+) -> Result<Vec<T>, CloudError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<MarkerPage<T>, CloudError>>,
+{
+    let mut items = Vec::new();
+    let mut seen = HashSet::new();
+    let mut marker: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = fetch(marker.clone()).await?;
+        items.extend(page.items);
+        if items.len() as u64 > MAX_ITEMS {
+            return Err(paging_error(
+                call,
+                format!("listing exceeds {MAX_ITEMS} items"),
+            ));
+        }
+        if !page.is_truncated {
+            return Ok(items);
+        }
+        let next = match page.next_marker {
+            Some(m) if !m.is_empty() => m,
+            _ => {
+                return Err(paging_error(
+                    call,
+                    "page is truncated but carries no nextMarker".into(),
+                ))
+            }
+        };
+        if !seen.insert(next.clone()) || marker.as_deref() == Some(next.as_str()) {
+            return Err(paging_error(
+                call,
+                format!("marker {next:?} was returned twice; the listing would never end"),
+            ));
+        }
+        marker = Some(next);
+    }
+    Err(paging_error(
+        call,
+        format!("listing exceeds {MAX_PAGES} pages"),
+    ))
+}
+
+/// Reads an offset listing with pages of `limit`: `fetch(offset, limit)`.
+pub async fn collect_offset_pages<T, F, Fut>(
+    call: &ApiCall,
+    limit: u32,
+    fetch: F,
+) -> Result<Vec<T>, CloudError>
+where
+    F: Fn(u64, u32) -> Fut,
+    Fut: Future<Output = Result<OffsetPage<T>, CloudError>>,
+{
+    let limit = limit.max(1);
+    let first = fetch(0, limit).await?;
+    let Some(total) = first.total_count else {
+        return sequential_rest(call, limit, first.items, &fetch).await;
+    };
+    let first_len = first.items.len() as u64;
+    if total > MAX_ITEMS {
+        return Err(paging_error(
+            call,
+            format!("TotalCount {total} exceeds {MAX_ITEMS}"),
+        ));
+    }
+    if first_len > total {
+        return Err(paging_error(
+            call,
+            format!("first page holds {first_len} items but TotalCount is {total}"),
+        ));
+    }
+    if first_len == total {
+        return Ok(first.items);
+    }
+    if first_len == 0 {
+        return Err(paging_error(
+            call,
+            format!("first page is empty but TotalCount is {total}"),
+        ));
+    }
+    // A server that caps Limit below what was asked returns fewer items: page by what it gives.
+    let page_size = first_len;
+    let offsets: Vec<u64> = (1..)
+        .map(|i| i * page_size)
+        .take_while(|&o| o < total)
+        .collect();
+    let mut items = first.items;
+    let fetch = &fetch;
+    let pages: Vec<(u64, OffsetPage<T>)> = stream::iter(offsets)
+        .map(|offset| async move { fetch(offset, limit).await.map(|page| (offset, page)) })
+        .buffered(PAGE_CONCURRENCY)
+        .try_collect()
+        .await?;
+    for (offset, page) in pages {
+        if let Some(t) = page.total_count {
+            if t != total {
+                return Err(paging_error(
+                    call,
+                    format!("TotalCount changed from {total} to {t} while paging; try again"),
+                ));
+            }
+        }
+        let want = page_size.min(total - offset);
+        if page.items.len() as u64 != want {
+            return Err(paging_error(
+                call,
+                format!(
+                    "page at offset {offset} holds {} items, expected {want} of TotalCount {total}",
+                    page.items.len()
+                ),
+            ));
+        }
+        items.extend(page.items);
+    }
+    Ok(items)
+}
+
+/// Without a TotalCount, read page after page until one is shorter than `limit`.
+async fn sequential_rest<T, F, Fut>(
+    call: &ApiCall,
+    limit: u32,
+    mut items: Vec<T>,
+    fetch: &F,
+) -> Result<Vec<T>, CloudError>
+where
+    F: Fn(u64, u32) -> Fut,
+    Fut: Future<Output = Result<OffsetPage<T>, CloudError>>,
+{
+    let mut last_len = items.len();
+    for _ in 1..MAX_PAGES {
+        if last_len < limit as usize {
+            return Ok(items);
+        }
+        let page = fetch(items.len() as u64, limit).await?;
+        last_len = page.items.len();
+        items.extend(page.items);
+        if items.len() as u64 > MAX_ITEMS {
+            return Err(paging_error(
+                call,
+                format!("listing exceeds {MAX_ITEMS} items"),
+            ));
+        }
+    }
+    Err(paging_error(
+        call,
+        format!("listing exceeds {MAX_PAGES} pages"),
+    ))
+}
+
+#[cfg(test)]
+#[path = "paging_tests.rs"]
+mod tests;

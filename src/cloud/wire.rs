@@ -1,0 +1,202 @@
+//! Helpers shared by the three wire models: decoding a body into a serde struct (a failure becomes a
+//! `MalformedResponse` error with a short excerpt), lenient scalar deserializers for fields that
+//! clouds send sometimes as numbers and sometimes as strings, and timestamp parsing.
+//! Knows no particular cloud and nothing of Terraform.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use super::error::{CloudError, ErrorKind};
+use super::http::{ApiCall, HttpResponse};
+
+/// Decodes `resp.body` as JSON into `T`, or a `MalformedResponse` error naming what was wrong and
+/// quoting the start of the body.
+pub fn decode<T: DeserializeOwned>(call: &ApiCall, resp: &HttpResponse) -> Result<T, CloudError> {
+    serde_json::from_slice(&resp.body).map_err(|e| malformed(call, resp, &e.to_string()))
+}
+
+/// A `MalformedResponse` error for `resp`, with `what` and a body excerpt.
+pub fn malformed(call: &ApiCall, resp: &HttpResponse, what: &str) -> CloudError {
+    call.error(
+        ErrorKind::MalformedResponse,
+        format!(
+            "unexpected {} response ({what}); body starts: {}",
+            call.action,
+            resp.body_excerpt()
+        ),
+    )
+    .with_status(resp.status)
+}
+
+/// A string field that may be absent, null, a string, a number or a bool (rendered as text).
+pub fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::Bool(b)) => Some(b.to_string()),
+        _ => None,
+    })
+}
+
+/// An integer field that may be absent, null, a number or a numeric string.
+pub fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde::de::Error;
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            })
+            .map(Some)
+            .ok_or_else(|| D::Error::custom(format!("number {n} is not an integer"))),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| D::Error::custom(format!("{s:?} is not an integer"))),
+        Some(other) => Err(D::Error::custom(format!(
+            "expected an integer, got {other}"
+        ))),
+    }
+}
+
+/// A boolean field that may be absent, null, a bool or the strings "true"/"false".
+pub fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    use serde::de::Error;
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(b)),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(other) => Err(D::Error::custom(format!("expected a boolean, got {other}"))),
+    }
+}
+
+/// A list of strings that may be absent or null (→ empty); non-string items are skipped.
+pub fn lenient_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// Parses the timestamp shapes the clouds use: RFC 3339 (`2015-06-17T10:37:02Z`,
+/// `1970-01-01T00:00:00+00:00`) or `YYYY-MM-DD HH:MM:SS` (taken as UTC). Anything else is `None`:
+/// an odd date should not fail a whole listing.
+pub fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Some(t.with_timezone(&Utc));
+    }
+    NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// Unix seconds → UTC time (`None` when out of range).
+pub fn from_unix(secs: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(secs, 0)
+}
+
+/// `Some(s)` only for a non-empty string.
+pub fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Probe {
+        #[serde(default, deserialize_with = "lenient_i64")]
+        n: Option<i64>,
+        #[serde(default, deserialize_with = "lenient_string")]
+        s: Option<String>,
+        #[serde(default, deserialize_with = "lenient_bool")]
+        b: Option<bool>,
+        #[serde(default, deserialize_with = "lenient_strings")]
+        l: Vec<String>,
+    }
+
+    fn probe(json: &str) -> Result<Probe, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn lenient_fields() {
+        let ok = |n, s: Option<&str>, b, l: &[&str]| {
+            Ok(Probe {
+                n,
+                s: s.map(str::to_string),
+                b,
+                l: l.iter().map(|x| x.to_string()).collect(),
+            })
+        };
+        let cases = [
+            (r#"{}"#, ok(None, None, None, &[])),
+            (
+                r#"{"n":null,"s":null,"b":null,"l":null}"#,
+                ok(None, None, None, &[]),
+            ),
+            (
+                r#"{"n":20,"s":"x","b":true,"l":["a","b"]}"#,
+                ok(Some(20), Some("x"), Some(true), &["a", "b"]),
+            ),
+            (
+                r#"{"n":"20","s":5,"b":"false","l":[1,null,"c"]}"#,
+                ok(Some(20), Some("5"), Some(false), &["1", "c"]),
+            ),
+            (r#"{"n":20.0}"#, ok(Some(20), None, None, &[])),
+            (r#"{"n":""}"#, ok(None, None, None, &[])),
+        ];
+        for (json, want) in cases {
+            assert_eq!(probe(json), want, "{json}");
+        }
+        for bad in [
+            r#"{"n":"abc"}"#,
+            r#"{"n":1.5}"#,
+            r#"{"n":[1]}"#,
+            r#"{"b":"yes"}"#,
+            r#"{"n":1e300}"#,
+        ] {
+            assert!(probe(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn times() {
+        let cases = [
+            ("2015-06-17T10:37:02Z", Some(1434537422)),
+            ("1970-01-01T00:00:00+00:00", Some(0)),
+            ("2019-01-01T08:00:00+08:00", Some(1546300800)),
+            ("2019-01-01 00:00:00", Some(1546300800)),
+            ("", None),
+            ("yesterday", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(parse_time(raw).map(|t| t.timestamp()), want, "{raw}");
+        }
+        assert_eq!(
+            from_unix(1546300800).map(|t| t.to_rfc3339()),
+            Some("2019-01-01T00:00:00+00:00".into())
+        );
+        assert_eq!(from_unix(i64::MAX), None);
+    }
+}
