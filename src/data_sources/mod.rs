@@ -2,6 +2,13 @@
 //! here plus one line in [`registry`]. Data sources turn configuration into cloud queries and images into
 //! state; they never speak the plugin protocol themselves.
 
+mod args;
+mod baidu;
+mod cloud_errors;
+mod credentials;
+mod ids;
+pub mod images;
+
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
@@ -29,5 +36,8 @@ pub trait DataSource: Send + Sync {
 
 /// Every data source the provider offers.
 pub fn registry() -> Vec<Arc<dyn DataSource>> {
-    vec![]
+    let mut all = Vec::new();
+    all.extend(images::data_sources(baidu::BaiduImages));
+    all.extend(images::data_sources(baidu::BaiduSpecImages));
+    all
 }

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 pub use config::ProviderSettings;
 pub use diagnostics::{attr_path, Diagnostic, Diagnostics, Severity};
 
+use crate::cloud::{CloudContext, HttpExecutor, HttpSettings};
 use crate::cty::Value;
 use crate::data_sources::{DataSource, ReadOutcome};
 use crate::schema::Schema;
@@ -22,12 +23,20 @@ pub struct ReadContext {
     pub settings: Arc<ProviderSettings>,
     /// Cancelled by `StopProvider`.
     pub cancel: CancellationToken,
+    /// HTTP executor (bound to `cancel`), clock and the process-wide listing cache.
+    pub cloud: CloudContext,
+}
+
+/// What `ConfigureProvider` produced.
+struct Configured {
+    settings: Arc<ProviderSettings>,
+    cloud: CloudContext,
 }
 
 /// The provider: one per plugin process.
 pub struct Provider {
     data_sources: BTreeMap<&'static str, Arc<dyn DataSource>>,
-    settings: RwLock<Option<Arc<ProviderSettings>>>,
+    configured: RwLock<Option<Arc<Configured>>>,
     cancel: RwLock<CancellationToken>,
     env: config::EnvLookup,
 }
@@ -51,7 +60,7 @@ impl Provider {
                 .into_iter()
                 .map(|d| (d.type_name(), d))
                 .collect(),
-            settings: RwLock::new(None),
+            configured: RwLock::new(None),
             cancel: RwLock::new(CancellationToken::new()),
             env,
         }
@@ -81,11 +90,20 @@ impl Provider {
     }
 
     pub fn configure(&self, config: &Value) -> Diagnostics {
-        let (settings, diags) = config::resolve(config, &*self.env);
-        if !diags.has_errors() {
-            if let Ok(mut slot) = self.settings.write() {
-                *slot = Some(Arc::new(settings));
+        let (settings, mut diags) = config::resolve(config, &*self.env);
+        if diags.has_errors() {
+            return diags;
+        }
+        let http = HttpSettings { max_retries: settings.max_retries, request_timeout: settings.request_timeout };
+        let cancel = self.cancel.read().map(|c| c.clone()).unwrap_or_default();
+        match HttpExecutor::new(http, cancel) {
+            Ok(executor) => {
+                let configured = Configured { settings: Arc::new(settings), cloud: CloudContext::new(executor) };
+                if let Ok(mut slot) = self.configured.write() {
+                    *slot = Some(Arc::new(configured));
+                }
             }
+            Err(e) => diags.push(Diagnostic::error("Cannot start the HTTP client", e.to_string())),
         }
         diags
     }
@@ -104,8 +122,8 @@ impl Provider {
                 diagnostics: unknown_data_source(type_name).into(),
             };
         };
-        let settings = self.settings.read().ok().and_then(|s| s.clone());
-        let Some(settings) = settings else {
+        let configured = self.configured.read().ok().and_then(|s| s.clone());
+        let Some(configured) = configured else {
             return ReadOutcome {
                 state: None,
                 diagnostics: Diagnostic::error(
@@ -116,7 +134,8 @@ impl Provider {
             };
         };
         let cancel = self.cancel.read().map(|c| c.clone()).unwrap_or_default();
-        let ctx = ReadContext { settings, cancel };
+        let cloud = CloudContext { http: configured.cloud.http.with_cancel_token(cancel.clone()), ..configured.cloud.clone() };
+        let ctx = ReadContext { settings: configured.settings.clone(), cancel, cloud };
         ds.read(&ctx, config).await
     }
 
