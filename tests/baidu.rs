@@ -53,7 +53,7 @@ data "cloudimage_baidu_spec_images" "gpu" {{ spec = "bcc.gn5.c8m32.1v100" }}
 output "gpu" {{ value = data.cloudimage_baidu_spec_images.gpu.ids }}
 output "gpu_first" {{ value = data.cloudimage_baidu_spec_images.gpu.images[0] }}
 
-data "cloudimage_baidu_spec_images" "none" {{ spec = "bcc.empty.c1m1" }}
+data "cloudimage_baidu_spec_images" "none" {{ spec = "bcc.f1.c16m64" }}
 output "none" {{ value = data.cloudimage_baidu_spec_images.none.total_count }}
 "#,
         regex.replace('\\', "\\\\")
@@ -177,7 +177,7 @@ fn provider_arguments_are_validated_with_their_path() {
                 &format!("provider \"cloudimage\" {{\n  {body}\n}}\ndata \"cloudimage_baidu_spec_images\" \"x\" {{ spec = \"bcc.g5.c2m8\" }}\n"),
             );
             ws.init();
-            let offending = body.lines().last().unwrap().trim();
+            let offending = body.lines().find(|l| l.contains('=')).unwrap().trim();
             ws.run(&["plan", "-no-color", "-input=false"]).assert_fails_with(&[summary, offending, "main.tf line"]);
         }
     }

@@ -64,6 +64,10 @@ pub trait ImageFamily: Send + Sync + 'static {
     fn description(&self) -> &'static str;
     /// Family-specific arguments (the shared ones are added by this module).
     fn arguments(&self, singular: bool) -> Vec<Attribute>;
+    /// Family-specific nested blocks (e.g. Tencent's `filter`), added to both data sources' schemas.
+    fn blocks(&self, block: Block) -> Block {
+        block
+    }
     /// The attributes of each image object.
     fn attributes(&self) -> Vec<Attr>;
     /// Family-specific plan-time checks; unknown values are skipped.
@@ -123,7 +127,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
             .attr(Attribute::computed("ids", Type::list(Type::String)).describe("The ids of `images`, in the same order."))
             .attr(Attribute::computed("total_count", Type::Number).describe("The number of `images`."))
             .attr(Attribute::computed("id", Type::String).describe("A stable hash of the region, the query and the ids found."));
-        Schema::new(block)
+        Schema::new(self.0.blocks(block))
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
@@ -204,7 +208,7 @@ impl<F: ImageFamily> DataSource for Singular<F> {
                 block = block.attr(Attribute::computed(attr.name, attr.ty).describe(attr.description));
             }
         }
-        Schema::new(block)
+        Schema::new(self.0.blocks(block))
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
