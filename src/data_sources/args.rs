@@ -28,7 +28,13 @@ pub fn strings(config: &Value, name: &str) -> Vec<String> {
     config
         .get(name)
         .and_then(Value::elements)
-        .map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -39,7 +45,9 @@ pub fn check_regex(config: &Value, name: &str, diags: &mut Diagnostics) {
             diags.push(
                 Diagnostic::error(
                     format!("Invalid {name}"),
-                    format!("{pattern:?} is not a valid regular expression (Rust regex syntax):\n{e}"),
+                    format!(
+                        "{pattern:?} is not a valid regular expression (Rust regex syntax):\n{e}"
+                    ),
                 )
                 .at(attr_path(&[name])),
             );
@@ -48,14 +56,25 @@ pub fn check_regex(config: &Value, name: &str, diags: &mut Diagnostics) {
 }
 
 /// Checks an enumerated argument case-insensitively and returns it in the API's spelling.
-pub fn enumerated(config: &Value, name: &str, allowed: &[&'static str], diags: &mut Diagnostics) -> Option<&'static str> {
+pub fn enumerated(
+    config: &Value,
+    name: &str,
+    allowed: &[&'static str],
+    diags: &mut Diagnostics,
+) -> Option<&'static str> {
     let given = string(config, name)?;
-    let found = allowed.iter().find(|a| a.eq_ignore_ascii_case(given)).copied();
+    let found = allowed
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(given))
+        .copied();
     if found.is_none() {
         diags.push(
             Diagnostic::error(
                 format!("Invalid {name}"),
-                format!("{given:?} is not a valid {name}. Use one of: {}.", quoted_list(allowed)),
+                format!(
+                    "{given:?} is not a valid {name}. Use one of: {}.",
+                    quoted_list(allowed)
+                ),
             )
             .at(attr_path(&[name])),
         );
@@ -67,12 +86,19 @@ pub fn enumerated(config: &Value, name: &str, allowed: &[&'static str], diags: &
 pub fn check_conflict(config: &Value, a: &str, b: &str, why: &str, diags: &mut Diagnostics) {
     if is_set(config, a) && is_set(config, b) {
         diags.push(
-            Diagnostic::error(format!("Conflicting arguments {a} and {b}"), format!("{a} and {b} cannot be used together: {why}"))
-                .at(attr_path(&[b])),
+            Diagnostic::error(
+                format!("Conflicting arguments {a} and {b}"),
+                format!("{a} and {b} cannot be used together: {why}"),
+            )
+            .at(attr_path(&[b])),
         );
     }
 }
 
 pub fn quoted_list(items: &[&str]) -> String {
-    items.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("{i:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

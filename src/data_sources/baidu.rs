@@ -6,14 +6,26 @@ use futures_util::future::BoxFuture;
 
 use super::images::{time_value, Attr, ImageFamily, ImageRow, Listing};
 use super::{args, cloud_errors, credentials};
-use crate::cloud::baidu::{default_endpoint, BaiduClient, BaiduCredentials, BaiduImage, BaiduImageQuery, BaiduSpecImage, BaiduSpecQuery};
+use crate::cloud::baidu::{
+    default_endpoint, BaiduClient, BaiduCredentials, BaiduImage, BaiduImageQuery, BaiduSpecImage,
+    BaiduSpecQuery,
+};
 use crate::cty::{Type, Value};
 use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
 use crate::schema::Attribute;
 
 /// `imageType` values, in the API's spelling.
 pub const IMAGE_TYPES: &[&str] = &[
-    "All", "System", "BbcSystem", "Custom", "Integration", "Sharing", "GpuBccSystem", "GpuBccCustom", "FpgaBccSystem", "FpgaBccCustom",
+    "All",
+    "System",
+    "BbcSystem",
+    "Custom",
+    "Integration",
+    "Sharing",
+    "GpuBccSystem",
+    "GpuBccCustom",
+    "FpgaBccSystem",
+    "FpgaBccCustom",
 ];
 
 /// `cloudimage_baidu_images` and `cloudimage_baidu_image`.
@@ -25,10 +37,21 @@ pub struct BaiduSpecImages;
 /// A Baidu client for the data source's region, or the diagnostic explaining what is missing.
 fn client(ctx: &ReadContext, config: &Value) -> Result<BaiduClient, Diagnostics> {
     let settings = &ctx.settings.baidu;
-    let region = args::non_empty(config, "region").map(str::to_string).or_else(|| settings.region.clone()).unwrap_or_default();
+    let region = args::non_empty(config, "region")
+        .map(str::to_string)
+        .or_else(|| settings.region.clone())
+        .unwrap_or_default();
     let (access_key, secret_key) = credentials::require(settings, &credentials::BAIDU)?;
     let endpoint = credentials::endpoint(settings, &default_endpoint(&region), "baidu")?;
-    Ok(BaiduClient::new(ctx.cloud.clone(), endpoint, region, BaiduCredentials { access_key, secret_key }))
+    Ok(BaiduClient::new(
+        ctx.cloud.clone(),
+        endpoint,
+        region,
+        BaiduCredentials {
+            access_key,
+            secret_key,
+        },
+    ))
 }
 
 impl ImageFamily for BaiduImages {
@@ -49,9 +72,15 @@ impl ImageFamily for BaiduImages {
         let mut out = vec![
             Attribute::optional("image_type", Type::String).describe(format!(
                 "Image type sent as `imageType` (case-insensitive): {}. Default `All`.",
-                IMAGE_TYPES.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                IMAGE_TYPES
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
-            Attribute::optional("image_name", Type::String).describe("Server-side filter: images whose name contains this text (`imageName`)."),
+            Attribute::optional("image_name", Type::String).describe(
+                "Server-side filter: images whose name contains this text (`imageName`).",
+            ),
         ];
         if singular {
             out.push(Attribute::optional("spec", Type::String).describe(
@@ -72,7 +101,10 @@ impl ImageFamily for BaiduImages {
             Attr::string("os_version", "OS version as Baidu reports it"),
             Attr::string("os_name", "OS name, e.g. `Ubuntu`"),
             Attr::string("os_build", "OS build"),
-            Attr::string("os_arch", "architecture as Baidu reports it, e.g. `x86_64 (64bit)`"),
+            Attr::string(
+                "os_arch",
+                "architecture as Baidu reports it, e.g. `x86_64 (64bit)`",
+            ),
             Attr::string("status", "image status, e.g. `Available`"),
             Attr::string("create_time", "creation time (RFC 3339)"),
             Attr::string("description", "image description"),
@@ -102,7 +134,11 @@ impl ImageFamily for BaiduImages {
         !args::is_set(config, "spec")
     }
 
-    fn list<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, Result<Listing, Diagnostics>> {
+    fn list<'a>(
+        &'a self,
+        ctx: &'a ReadContext,
+        config: &'a Value,
+    ) -> BoxFuture<'a, Result<Listing, Diagnostics>> {
         Box::pin(async move {
             let client = client(ctx, config)?;
             if let Some(spec) = args::non_empty(config, "spec") {
@@ -116,10 +152,14 @@ impl ImageFamily for BaiduImages {
             }
             let mut diags = Diagnostics::new();
             let query = BaiduImageQuery {
-                image_type: args::enumerated(config, "image_type", IMAGE_TYPES, &mut diags).map(str::to_string),
+                image_type: args::enumerated(config, "image_type", IMAGE_TYPES, &mut diags)
+                    .map(str::to_string),
                 image_name: args::non_empty(config, "image_name").map(str::to_string),
             };
-            let images = client.list_images(&query).await.map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
+            let images = client
+                .list_images(&query)
+                .await
+                .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
             Ok(Listing {
                 rows: images.into_iter().map(image_row).collect(),
                 region: client.region().to_string(),
@@ -147,7 +187,13 @@ fn image_row(i: BaiduImage) -> ImageRow {
         time_value(i.create_time),
         Value::string(&i.description),
     ];
-    ImageRow { id: i.id, name: i.name, os_name: i.os_name, create_time: i.create_time, values }
+    ImageRow {
+        id: i.id,
+        name: i.name,
+        os_name: i.os_name,
+        create_time: i.create_time,
+        values,
+    }
 }
 
 /// Maps a spec-image row (spec attribute order) to the list API's attribute order.
@@ -155,11 +201,30 @@ fn spec_row_as_image(spec: &[Value]) -> Vec<Value> {
     let get = |i: usize| spec.get(i).cloned().unwrap_or_else(|| Value::string(""));
     let empty = || Value::string("");
     // spec order: id, name, os_type, os_version, os_arch, os_name, os_lang, min_size_in_gib
-    vec![get(0), get(1), empty(), get(2), get(3), get(5), empty(), get(4), empty(), empty(), empty()]
+    vec![
+        get(0),
+        get(1),
+        empty(),
+        get(2),
+        get(3),
+        get(5),
+        empty(),
+        get(4),
+        empty(),
+        empty(),
+        empty(),
+    ]
 }
 
-async fn spec_listing(client: &BaiduClient, spec: &str, os_name: Option<&str>) -> Result<Listing, Diagnostics> {
-    let query = BaiduSpecQuery { spec: spec.to_string(), os_name: os_name.map(str::to_string) };
+async fn spec_listing(
+    client: &BaiduClient,
+    spec: &str,
+    os_name: Option<&str>,
+) -> Result<Listing, Diagnostics> {
+    let query = BaiduSpecQuery {
+        spec: spec.to_string(),
+        os_name: os_name.map(str::to_string),
+    };
     let images = client
         .list_images_by_spec(&query)
         .await
@@ -167,7 +232,11 @@ async fn spec_listing(client: &BaiduClient, spec: &str, os_name: Option<&str>) -
     Ok(Listing {
         rows: images.into_iter().map(spec_row).collect(),
         region: client.region().to_string(),
-        query: format!("spec={}&osName={}", query.spec, query.os_name.as_deref().unwrap_or("")),
+        query: format!(
+            "spec={}&osName={}",
+            query.spec,
+            query.os_name.as_deref().unwrap_or("")
+        ),
     })
 }
 
@@ -182,7 +251,13 @@ fn spec_row(i: BaiduSpecImage) -> ImageRow {
         Value::string(&i.os_lang),
         i.min_size_in_gib.map(Value::number).unwrap_or(Value::Null),
     ];
-    ImageRow { id: i.id, name: i.name, os_name: i.os_name, create_time: None, values }
+    ImageRow {
+        id: i.id,
+        name: i.name,
+        os_name: i.os_name,
+        create_time: None,
+        values,
+    }
 }
 
 impl ImageFamily for BaiduSpecImages {
@@ -200,7 +275,8 @@ impl ImageFamily for BaiduSpecImages {
     }
 
     fn arguments(&self, _singular: bool) -> Vec<Attribute> {
-        vec![Attribute::required("spec", Type::String).describe("Instance spec, e.g. `bcc.g5.c2m8` or `bcc.gn5.c8m32.1v100`.")]
+        vec![Attribute::required("spec", Type::String)
+            .describe("Instance spec, e.g. `bcc.g5.c2m8` or `bcc.gn5.c8m32.1v100`.")]
     }
 
     fn attributes(&self) -> Vec<Attr> {
@@ -212,13 +288,22 @@ impl ImageFamily for BaiduSpecImages {
             Attr::string("os_arch", "architecture as Baidu reports it"),
             Attr::string("os_name", "OS name, e.g. `CentOS`"),
             Attr::string("os_lang", "OS language, e.g. `ENG`"),
-            Attr::number("min_size_in_gib", "smallest system disk for this image, in GiB"),
+            Attr::number(
+                "min_size_in_gib",
+                "smallest system disk for this image, in GiB",
+            ),
         ]
     }
 
     fn validate(&self, config: &Value, _singular: bool, diags: &mut Diagnostics) {
         if args::string(config, "spec").is_some_and(|s| s.trim().is_empty()) {
-            diags.push(Diagnostic::error("Invalid spec", "spec must not be empty, e.g. \"bcc.g5.c2m8\".").at(attr_path(&["spec"])));
+            diags.push(
+                Diagnostic::error(
+                    "Invalid spec",
+                    "spec must not be empty, e.g. \"bcc.g5.c2m8\".",
+                )
+                .at(attr_path(&["spec"])),
+            );
         }
     }
 
@@ -226,11 +311,20 @@ impl ImageFamily for BaiduSpecImages {
         false
     }
 
-    fn list<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, Result<Listing, Diagnostics>> {
+    fn list<'a>(
+        &'a self,
+        ctx: &'a ReadContext,
+        config: &'a Value,
+    ) -> BoxFuture<'a, Result<Listing, Diagnostics>> {
         Box::pin(async move {
             let client = client(ctx, config)?;
             // os_name goes to the API too (osName); the shared substring filter then applies as everywhere.
-            spec_listing(&client, args::string(config, "spec").unwrap_or_default(), args::non_empty(config, "os_name")).await
+            spec_listing(
+                &client,
+                args::string(config, "spec").unwrap_or_default(),
+                args::non_empty(config, "os_name"),
+            )
+            .await
         })
     }
 }

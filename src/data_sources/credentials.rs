@@ -36,14 +36,22 @@ pub const TENCENT: Names = Names {
 /// The key id and secret, or an error naming what to set.
 pub fn require(settings: &CloudSettings, names: &Names) -> Result<(String, Secret), Diagnostics> {
     match (&settings.key_id, &settings.secret) {
-        (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => Ok((id.clone(), secret.clone())),
+        (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => {
+            Ok((id.clone(), secret.clone()))
+        }
         (id, secret) => {
             let mut missing = Vec::new();
             if id.as_deref().is_none_or(str::is_empty) {
-                missing.push(format!("{} (environment variable {})", names.key_id.0, names.key_id.1));
+                missing.push(format!(
+                    "{} (environment variable {})",
+                    names.key_id.0, names.key_id.1
+                ));
             }
             if secret.as_ref().is_none_or(Secret::is_empty) {
-                missing.push(format!("{} (environment variable {})", names.secret.0, names.secret.1));
+                missing.push(format!(
+                    "{} (environment variable {})",
+                    names.secret.0, names.secret.1
+                ));
             }
             Err(Diagnostic::error(
                 format!("Missing {} credentials", names.title),
@@ -62,7 +70,19 @@ pub fn require(settings: &CloudSettings, names: &Names) -> Result<(String, Secre
 }
 
 /// The configured endpoint, or `default` for the region.
-pub fn endpoint(settings: &CloudSettings, default: &str, block: &str) -> Result<Endpoint, Diagnostics> {
-    let raw = settings.endpoint.as_ref().map(|u| u.as_str().to_string()).unwrap_or_else(|| default.to_string());
-    Endpoint::parse(&raw).map_err(|e| Diagnostic::error("Invalid endpoint", e.to_string()).at(attr_path(&[block, "endpoint"])).into())
+pub fn endpoint(
+    settings: &CloudSettings,
+    default: &str,
+    block: &str,
+) -> Result<Endpoint, Diagnostics> {
+    let raw = settings
+        .endpoint
+        .as_ref()
+        .map(|u| u.as_str().to_string())
+        .unwrap_or_else(|| default.to_string());
+    Endpoint::parse(&raw).map_err(|e| {
+        Diagnostic::error("Invalid endpoint", e.to_string())
+            .at(attr_path(&[block, "endpoint"]))
+            .into()
+    })
 }

@@ -24,13 +24,25 @@ pub struct Attr {
 
 impl Attr {
     pub fn string(name: &'static str, description: &'static str) -> Self {
-        Attr { name, ty: Type::String, description }
+        Attr {
+            name,
+            ty: Type::String,
+            description,
+        }
     }
     pub fn number(name: &'static str, description: &'static str) -> Self {
-        Attr { name, ty: Type::Number, description }
+        Attr {
+            name,
+            ty: Type::Number,
+            description,
+        }
     }
     pub fn strings(name: &'static str, description: &'static str) -> Self {
-        Attr { name, ty: Type::list(Type::String), description }
+        Attr {
+            name,
+            ty: Type::list(Type::String),
+            description,
+        }
     }
 }
 
@@ -75,7 +87,11 @@ pub trait ImageFamily: Send + Sync + 'static {
     /// Whether the API returns creation times (so newest-first order and `most_recent` work).
     fn has_create_time(&self, config: &Value) -> bool;
     /// Lists the images the API returns for this configuration, before the shared client-side filters.
-    fn list<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, Result<Listing, Diagnostics>>;
+    fn list<'a>(
+        &'a self,
+        ctx: &'a ReadContext,
+        config: &'a Value,
+    ) -> BoxFuture<'a, Result<Listing, Diagnostics>>;
 }
 
 /// Registers the plural and (when it exists) singular data sources of a family.
@@ -115,10 +131,19 @@ impl<F: ImageFamily> DataSource for Plural<F> {
     fn schema(&self) -> Schema {
         let attrs = self.0.attributes();
         let mut block = Block::new().describe(self.0.description());
-        for a in self.0.arguments(false).into_iter().chain(shared_arguments()) {
+        for a in self
+            .0
+            .arguments(false)
+            .into_iter()
+            .chain(shared_arguments())
+        {
             block = block.attr(a);
         }
-        let images_description = attrs.iter().map(|a| format!("`{}`: {}", a.name, a.description)).collect::<Vec<_>>().join("; ");
+        let images_description = attrs
+            .iter()
+            .map(|a| format!("`{}`: {}", a.name, a.description))
+            .collect::<Vec<_>>()
+            .join("; ");
         block = block
             .attr(Attribute::optional("output_file", Type::String).describe("Also write `images` as pretty JSON to this file."))
             .attr(Attribute::computed("images", Type::list(object_type(&attrs))).describe(format!(
@@ -141,7 +166,12 @@ impl<F: ImageFamily> DataSource for Plural<F> {
         Box::pin(async move {
             let (rows, listing) = match select(&*self.0, ctx, config).await {
                 Ok(found) => found,
-                Err(diagnostics) => return ReadOutcome { state: None, diagnostics },
+                Err(diagnostics) => {
+                    return ReadOutcome {
+                        state: None,
+                        diagnostics,
+                    }
+                }
             };
             let mut diagnostics = Diagnostics::new();
             let attrs = self.0.attributes();
@@ -158,16 +188,25 @@ impl<F: ImageFamily> DataSource for Plural<F> {
             if let Some(path) = args::non_empty(config, "output_file") {
                 if let Err(d) = write_output_file(path, &objects) {
                     diagnostics.push(d);
-                    return ReadOutcome { state: None, diagnostics };
+                    return ReadOutcome {
+                        state: None,
+                        diagnostics,
+                    };
                 }
             }
             let computed = [
-                ("ids", Value::List(ids.iter().map(|i| Value::string(*i)).collect())),
+                (
+                    "ids",
+                    Value::List(ids.iter().map(|i| Value::string(*i)).collect()),
+                ),
                 ("total_count", Value::number(rows.len() as i64)),
                 ("id", Value::string(id)),
                 ("images", Value::List(objects)),
             ];
-            ReadOutcome { state: Some(with_computed(config, computed)), diagnostics }
+            ReadOutcome {
+                state: Some(with_computed(config, computed)),
+                diagnostics,
+            }
         })
     }
 }
@@ -189,7 +228,12 @@ impl<F: ImageFamily> DataSource for Singular<F> {
              unless `most_recent = true` picks the newest. The chosen image's attributes are exported at the top level.",
             self.0.plural_name()
         ));
-        let mut arguments: Vec<Attribute> = self.0.arguments(true).into_iter().chain(shared_arguments()).collect();
+        let mut arguments: Vec<Attribute> = self
+            .0
+            .arguments(true)
+            .into_iter()
+            .chain(shared_arguments())
+            .collect();
         arguments.push(
             Attribute::optional("most_recent", Type::Bool)
                 .describe("When several images match, pick the newest (by creation time, then id) instead of failing."),
@@ -199,13 +243,18 @@ impl<F: ImageFamily> DataSource for Singular<F> {
             // An argument that is also an image attribute (e.g. `zone`) reports the chosen image's value.
             if let Some(attr) = attrs.iter().find(|x| x.name == a.name) {
                 a.mode = Mode::OptionalComputed;
-                a.description.text = format!("{} Set to the chosen image's {}.", a.description.text, attr.name.replace('_', " "));
+                a.description.text = format!(
+                    "{} Set to the chosen image's {}.",
+                    a.description.text,
+                    attr.name.replace('_', " ")
+                );
             }
             block = block.attr(a);
         }
         for attr in attrs {
             if block.attribute(attr.name).is_none() {
-                block = block.attr(Attribute::computed(attr.name, attr.ty).describe(attr.description));
+                block =
+                    block.attr(Attribute::computed(attr.name, attr.ty).describe(attr.description));
             }
         }
         Schema::new(self.0.blocks(block))
@@ -222,7 +271,12 @@ impl<F: ImageFamily> DataSource for Singular<F> {
         Box::pin(async move {
             let rows = match select(&*self.0, ctx, config).await {
                 Ok((rows, _)) => rows,
-                Err(diagnostics) => return ReadOutcome { state: None, diagnostics },
+                Err(diagnostics) => {
+                    return ReadOutcome {
+                        state: None,
+                        diagnostics,
+                    }
+                }
             };
             let most_recent = args::bool(config, "most_recent").unwrap_or(false);
             let chosen = match (rows.len(), most_recent) {
@@ -231,23 +285,40 @@ impl<F: ImageFamily> DataSource for Singular<F> {
                 (n, false) => return fail(ambiguous(n, &rows)),
             };
             let attrs = self.0.attributes();
-            let computed: Vec<(&str, Value)> = attrs.iter().map(|a| a.name).zip(chosen.values.iter().cloned()).collect();
-            ReadOutcome { state: Some(with_computed(config, computed)), diagnostics: Diagnostics::new() }
+            let computed: Vec<(&str, Value)> = attrs
+                .iter()
+                .map(|a| a.name)
+                .zip(chosen.values.iter().cloned())
+                .collect();
+            ReadOutcome {
+                state: Some(with_computed(config, computed)),
+                diagnostics: Diagnostics::new(),
+            }
         })
     }
 }
 
 fn fail(d: Diagnostic) -> ReadOutcome {
-    ReadOutcome { state: None, diagnostics: d.into() }
+    ReadOutcome {
+        state: None,
+        diagnostics: d.into(),
+    }
 }
 
 /// Lists, applies the shared client-side filters and orders the result.
-async fn select<F: ImageFamily>(family: &F, ctx: &ReadContext, config: &Value) -> Result<(Vec<ImageRow>, Listing), Diagnostics> {
+async fn select<F: ImageFamily>(
+    family: &F,
+    ctx: &ReadContext,
+    config: &Value,
+) -> Result<(Vec<ImageRow>, Listing), Diagnostics> {
     let mut listing = family.list(ctx, config).await?;
     let mut rows = std::mem::take(&mut listing.rows);
     if let Some(pattern) = args::string(config, "name_regex") {
         let re = regex::Regex::new(pattern).map_err(|e| {
-            Diagnostics::from(Diagnostic::error("Invalid name_regex", e.to_string()).at(attr_path(&["name_regex"])))
+            Diagnostics::from(
+                Diagnostic::error("Invalid name_regex", e.to_string())
+                    .at(attr_path(&["name_regex"])),
+            )
         })?;
         rows.retain(|r| re.is_match(&r.name));
     }
@@ -257,14 +328,20 @@ async fn select<F: ImageFamily>(family: &F, ctx: &ReadContext, config: &Value) -
     }
     if family.has_create_time(config) {
         // Newest first; images without a time go last; ties by id so the order never depends on the API's.
-        rows.sort_by(|a, b| b.create_time.cmp(&a.create_time).then_with(|| a.id.cmp(&b.id)));
+        rows.sort_by(|a, b| {
+            b.create_time
+                .cmp(&a.create_time)
+                .then_with(|| a.id.cmp(&b.id))
+        });
     }
     Ok((rows, listing))
 }
 
 /// The arguments the user set, as `name = value` lines, for miss explanations.
 fn filters(config: &Value) -> String {
-    let Value::Object(map) = config else { return String::new() };
+    let Value::Object(map) = config else {
+        return String::new();
+    };
     let mut lines = Vec::new();
     for (name, value) in map {
         if matches!(name.as_str(), "most_recent" | "output_file") || value.is_null() {
@@ -275,7 +352,11 @@ fn filters(config: &Value) -> String {
             Value::Bool(b) => lines.push(format!("  {name} = {b}")),
             Value::Number(n) => lines.push(format!("  {name} = {n}")),
             Value::List(items) | Value::Set(items) if !items.is_empty() => {
-                let texts: Vec<String> = items.iter().filter_map(Value::as_str).map(|s| format!("{s:?}")).collect();
+                let texts: Vec<String> = items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| format!("{s:?}"))
+                    .collect();
                 if !texts.is_empty() {
                     lines.push(format!("  {name} = [{}]", texts.join(", ")));
                 }
@@ -302,7 +383,10 @@ fn ambiguous(count: usize, rows: &[ImageRow]) -> Diagnostic {
         .iter()
         .take(5)
         .map(|r| {
-            let time = r.create_time.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_default();
+            let time = r
+                .create_time
+                .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+                .unwrap_or_default();
             format!("  {} {:?} {}", r.id, r.name, time)
         })
         .collect();
@@ -317,7 +401,10 @@ fn ambiguous(count: usize, rows: &[ImageRow]) -> Diagnostic {
 }
 
 /// The state: the configuration as given, with the computed attributes filled in.
-fn with_computed<'n>(config: &Value, computed: impl IntoIterator<Item = (&'n str, Value)>) -> Value {
+fn with_computed<'n>(
+    config: &Value,
+    computed: impl IntoIterator<Item = (&'n str, Value)>,
+) -> Value {
     let mut map = match config {
         Value::Object(map) => map.clone(),
         _ => Default::default(),
@@ -334,14 +421,21 @@ fn row_object(attrs: &[Attr], row: &ImageRow) -> Value {
 
 /// Formats a creation time the way every image object shows it (RFC 3339, UTC, seconds).
 pub fn time_value(t: Option<DateTime<Utc>>) -> Value {
-    Value::string(t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_default())
+    Value::string(
+        t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+            .unwrap_or_default(),
+    )
 }
 
 fn write_output_file(path: &str, objects: &[Value]) -> Result<(), Diagnostic> {
     let json = serde_json::Value::Array(objects.iter().map(to_json).collect());
     let text = serde_json::to_string_pretty(&json).unwrap_or_default();
     std::fs::write(path, text + "\n").map_err(|e| {
-        Diagnostic::error("Cannot write output_file", format!("Writing {path:?} failed: {e}.")).at(attr_path(&["output_file"]))
+        Diagnostic::error(
+            "Cannot write output_file",
+            format!("Writing {path:?} failed: {e}."),
+        )
+        .at(attr_path(&["output_file"]))
     })
 }
 
@@ -351,9 +445,17 @@ fn to_json(v: &Value) -> serde_json::Value {
         Value::Null | Value::Unknown => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::String(s) => serde_json::Value::String(s.clone()),
-        Value::Number(n) => n.to_string().parse::<serde_json::Number>().map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null),
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Value::Map(map) | Value::Object(map) => serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+        Value::Number(n) => n
+            .to_string()
+            .parse::<serde_json::Number>()
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+            serde_json::Value::Array(items.iter().map(to_json).collect())
+        }
+        Value::Map(map) | Value::Object(map) => {
+            serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
         Value::Dynamic(_, inner) => to_json(inner),
     }
 }

@@ -2,10 +2,10 @@
 //! here plus one line in [`registry`]. Data sources turn configuration into cloud queries and images into
 //! state; they never speak the plugin protocol themselves.
 
-mod args;
+pub mod args;
 mod baidu;
 mod cloud_errors;
-mod credentials;
+pub mod credentials;
 mod ids;
 pub mod images;
 

@@ -94,16 +94,25 @@ impl Provider {
         if diags.has_errors() {
             return diags;
         }
-        let http = HttpSettings { max_retries: settings.max_retries, request_timeout: settings.request_timeout };
+        let http = HttpSettings {
+            max_retries: settings.max_retries,
+            request_timeout: settings.request_timeout,
+        };
         let cancel = self.cancel.read().map(|c| c.clone()).unwrap_or_default();
         match HttpExecutor::new(http, cancel) {
             Ok(executor) => {
-                let configured = Configured { settings: Arc::new(settings), cloud: CloudContext::new(executor) };
+                let configured = Configured {
+                    settings: Arc::new(settings),
+                    cloud: CloudContext::new(executor),
+                };
                 if let Ok(mut slot) = self.configured.write() {
                     *slot = Some(Arc::new(configured));
                 }
             }
-            Err(e) => diags.push(Diagnostic::error("Cannot start the HTTP client", e.to_string())),
+            Err(e) => diags.push(Diagnostic::error(
+                "Cannot start the HTTP client",
+                e.to_string(),
+            )),
         }
         diags
     }
@@ -134,8 +143,15 @@ impl Provider {
             };
         };
         let cancel = self.cancel.read().map(|c| c.clone()).unwrap_or_default();
-        let cloud = CloudContext { http: configured.cloud.http.with_cancel_token(cancel.clone()), ..configured.cloud.clone() };
-        let ctx = ReadContext { settings: configured.settings.clone(), cancel, cloud };
+        let cloud = CloudContext {
+            http: configured.cloud.http.with_cancel_token(cancel.clone()),
+            ..configured.cloud.clone()
+        };
+        let ctx = ReadContext {
+            settings: configured.settings.clone(),
+            cancel,
+            cloud,
+        };
         ds.read(&ctx, config).await
     }
 

@@ -260,11 +260,20 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start() -> Emulator {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
         let server = runtime
-            .block_on(terraform_provider_cloudimage::mock::MockServer::start(Default::default()))
+            .block_on(terraform_provider_cloudimage::mock::MockServer::start(
+                Default::default(),
+            ))
             .expect("emulator starts");
-        Emulator { server, _runtime: runtime }
+        Emulator {
+            server,
+            _runtime: runtime,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -274,12 +283,18 @@ impl Emulator {
     /// Replaces the fault rules with the given JSON list (see `mock::FaultRule`).
     pub fn set_faults(&self, rules: serde_json::Value) {
         let config = serde_json::json!({ "rules": rules });
-        self.server.set_faults(serde_json::from_value(config).expect("fault rules")).expect("faults accepted");
+        self.server
+            .set_faults(serde_json::from_value(config).expect("fault rules"))
+            .expect("faults accepted");
     }
 
     /// How many requests the emulator logged for `action` since the last `clear`.
     pub fn count(&self, action: &str) -> usize {
-        self.server.requests().iter().filter(|r| r.action == action).count()
+        self.server
+            .requests()
+            .iter()
+            .filter(|r| r.action == action)
+            .count()
     }
 }
 
@@ -292,5 +307,9 @@ pub fn output<'a>(outputs: &'a serde_json::Value, name: &str) -> &'a serde_json:
 
 /// A JSON array of strings as a Vec.
 pub fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array().expect("array").iter().map(|s| s.as_str().expect("string").to_string()).collect()
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|s| s.as_str().expect("string").to_string())
+        .collect()
 }
