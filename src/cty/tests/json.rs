@@ -76,6 +76,8 @@ fn json_decode_known_answers() {
 fn json_decode_errors() {
     let wide = Type::object((0..200).map(|i| (format!("a{i}"), Type::String)));
     let amplified = format!("[{}{{}}]", "{},".repeat(100));
+    let long_name = Type::list(Type::object([("n".repeat(100_000), Type::String)]));
+    let many_empty = format!("[{}{{}}]", "{},".repeat(20_000));
     let cases: Vec<(String, Type, &str)> = vec![
         ("".into(), Type::String, "invalid JSON"),
         ("1 2".into(), Type::Number, "invalid JSON"),
@@ -121,6 +123,7 @@ fn json_decode_errors() {
             "[0][0][0][0]: string is required",
         ),
         (amplified, Type::list(wide), "expands beyond the size limit"),
+        (many_empty, long_name, "expands beyond the size limit"),
         (
             format!("{}1{}", "[".repeat(200), "]".repeat(200)),
             Type::Dynamic,
