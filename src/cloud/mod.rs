@@ -17,6 +17,7 @@ pub mod digest;
 pub mod endpoint;
 pub mod error;
 pub mod http;
+pub mod normalize;
 pub mod paging;
 pub mod policy;
 pub mod wire;
