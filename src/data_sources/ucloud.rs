@@ -79,8 +79,9 @@ fn status_filter(config: &Value, singular: bool) -> Option<&'static str> {
     }
 }
 
-/// The request for this configuration; enumerations were validated at plan time.
-fn query(ctx: &ReadContext, config: &Value) -> UCloudImageQuery {
+/// The request for this configuration; enumerations were validated at plan time. The argument
+/// `project_id` wins over the provider's.
+fn query(config: &Value, provider_project: Option<&str>) -> UCloudImageQuery {
     let mut ignored = Diagnostics::new();
     let mut enumerated = |name: &str, allowed: &[&'static str]| {
         args::enumerated(config, name, allowed, &mut ignored).map(str::to_string)
@@ -92,7 +93,11 @@ fn query(ctx: &ReadContext, config: &Value) -> UCloudImageQuery {
         zone: args::non_empty(config, "zone").map(str::to_string),
         project_id: args::non_empty(config, "project_id")
             .map(str::to_string)
-            .or_else(|| ctx.settings.ucloud.project_id.clone()),
+            .or_else(|| {
+                provider_project
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+            }),
         image_id: args::non_empty(config, "image_id").map(str::to_string),
     }
 }
@@ -254,7 +259,7 @@ impl ImageFamily for UCloudImages {
     ) -> BoxFuture<'a, Result<Listing, Diagnostics>> {
         Box::pin(async move {
             let client = client(ctx, config)?;
-            let query = query(ctx, config);
+            let query = query(config, ctx.settings.ucloud.project_id.as_deref());
             let status = status_filter(config, is_singular(config));
             let images = client
                 .list_images(&query)
@@ -271,5 +276,144 @@ impl ImageFamily for UCloudImages {
                 query: canonical(&query, status),
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)], singular: bool) -> Value {
+        let mut names = vec![
+            "zone",
+            "project_id",
+            "image_type",
+            "func_type",
+            "os_type",
+            "image_id",
+            "status",
+        ];
+        if singular {
+            names.push("most_recent");
+        }
+        Value::object(names.into_iter().map(|n| {
+            let v = pairs
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| Value::string(*v))
+                .unwrap_or(Value::Null);
+            (n, v)
+        }))
+    }
+
+    #[test]
+    fn arguments_become_the_api_query() {
+        let some = |s: &str| Some(s.to_string());
+        let cases: &[(&[(&str, &str)], Option<&str>, UCloudImageQuery)] = &[
+            (&[], None, UCloudImageQuery::default()),
+            (
+                &[],
+                Some("org-p"),
+                UCloudImageQuery {
+                    project_id: some("org-p"),
+                    ..Default::default()
+                },
+            ),
+            (
+                &[("project_id", "org-a")],
+                Some("org-p"),
+                UCloudImageQuery {
+                    project_id: some("org-a"),
+                    ..Default::default()
+                },
+            ),
+            (&[("project_id", "")], Some(""), UCloudImageQuery::default()),
+            (
+                &[
+                    ("image_type", "custom"),
+                    ("func_type", "GPU"),
+                    ("os_type", "windows"),
+                    ("zone", "cn-bj2-02"),
+                    ("image_id", "uimage-1"),
+                ],
+                None,
+                UCloudImageQuery {
+                    image_type: some("Custom"),
+                    func_type: some("gpu"),
+                    os_type: some("Windows"),
+                    zone: some("cn-bj2-02"),
+                    image_id: some("uimage-1"),
+                    project_id: None,
+                },
+            ),
+        ];
+        for (pairs, provider, want) in cases {
+            assert_eq!(
+                &query(&config(pairs, false), *provider),
+                want,
+                "{pairs:?} {provider:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn status_defaults_to_available_only_for_the_singular_data_source() {
+        let cases: &[(&[(&str, &str)], bool, Option<&str>)] = &[
+            (&[], false, None),
+            (&[], true, Some("Available")),
+            (&[("status", "making")], false, Some("Making")),
+            (&[("status", "COPYING")], true, Some("Copying")),
+        ];
+        for (pairs, singular, want) in cases {
+            let c = config(pairs, *singular);
+            assert_eq!(is_singular(&c), *singular);
+            assert_eq!(
+                status_filter(&c, *singular),
+                *want,
+                "{pairs:?} singular={singular}"
+            );
+        }
+    }
+
+    #[test]
+    fn rows_carry_every_attribute_and_no_epoch_times() {
+        let image = |t: Option<i64>| UCloudImage {
+            id: "uimage-1".into(),
+            name: "n".into(),
+            zone: String::new(),
+            image_type: "Base".into(),
+            os_type: "Linux".into(),
+            os_name: "Ubuntu".into(),
+            func_type: "uhost".into(),
+            features: vec!["CloudInit".into()],
+            integrated_software: String::new(),
+            vendor: String::new(),
+            links: String::new(),
+            status: "Available".into(),
+            description: String::new(),
+            create_time: t.and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
+            size: 20,
+            minimal_cpu: String::new(),
+            maintain_eol: String::new(),
+            supported_gpu_types: vec![],
+            scene_categories: vec![],
+            primary_software: String::new(),
+        };
+        let cases = [
+            (Some(1_546_300_800), "2019-01-01T00:00:00Z"),
+            (Some(0), ""),
+            (None, ""),
+        ];
+        for (time, want) in cases {
+            let row = image_row(image(time));
+            assert_eq!(row.values.len(), UCloudImages.attributes().len());
+            let at = UCloudImages
+                .attributes()
+                .iter()
+                .position(|a| a.name == "create_time")
+                .unwrap_or(usize::MAX);
+            assert_eq!(row.values.get(at), Some(&Value::string(want)), "{time:?}");
+            assert_eq!(row.create_time.is_some(), !want.is_empty());
+        }
     }
 }
