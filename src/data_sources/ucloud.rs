@@ -283,6 +283,9 @@ impl ImageFamily for UCloudImages {
 mod tests {
     use super::*;
 
+    /// Arguments set in a test configuration (the others are null).
+    type Args = &'static [(&'static str, &'static str)];
+
     fn config(pairs: &[(&str, &str)], singular: bool) -> Value {
         let mut names = vec![
             "zone",
@@ -309,7 +312,7 @@ mod tests {
     #[test]
     fn arguments_become_the_api_query() {
         let some = |s: &str| Some(s.to_string());
-        let cases: &[(&[(&str, &str)], Option<&str>, UCloudImageQuery)] = &[
+        let cases: &[(Args, Option<&str>, UCloudImageQuery)] = &[
             (&[], None, UCloudImageQuery::default()),
             (
                 &[],
@@ -358,7 +361,7 @@ mod tests {
 
     #[test]
     fn status_defaults_to_available_only_for_the_singular_data_source() {
-        let cases: &[(&[(&str, &str)], bool, Option<&str>)] = &[
+        let cases: &[(Args, bool, Option<&str>)] = &[
             (&[], false, None),
             (&[], true, Some("Available")),
             (&[("status", "making")], false, Some("Making")),
