@@ -8,6 +8,7 @@ mod cloud_errors;
 mod credentials;
 mod ids;
 pub mod images;
+mod tencent;
 
 use std::sync::Arc;
 
@@ -39,5 +40,6 @@ pub fn registry() -> Vec<Arc<dyn DataSource>> {
     let mut all = Vec::new();
     all.extend(images::data_sources(baidu::BaiduImages));
     all.extend(images::data_sources(baidu::BaiduSpecImages));
+    all.extend(images::data_sources(tencent::TencentImages));
     all
 }
