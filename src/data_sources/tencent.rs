@@ -10,8 +10,8 @@ use super::images::{time_value, Attr, ImageFamily, ImageRow, Listing};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::tencent::query::{MAX_FILTERS, MAX_FILTER_VALUES};
 use crate::cloud::tencent::{
-    default_endpoint, SignatureMethod, TencentApi, TencentClient, TencentCredentials, TencentFilter, TencentImage,
-    TencentImageQuery, TencentQueryError,
+    default_endpoint, SignatureMethod, TencentApi, TencentClient, TencentCredentials,
+    TencentFilter, TencentImage, TencentImageQuery, TencentQueryError,
 };
 use crate::cty::{Path, PathStep, Type, Value};
 use crate::provider::config::{self, LegacySignatureMethod};
@@ -19,7 +19,12 @@ use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
 use crate::schema::{Attribute, Block, Nesting};
 
 /// `image-type` values, in the API's spelling.
-pub const IMAGE_TYPES: &[&str] = &["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE", "MARKET_IMAGE"];
+pub const IMAGE_TYPES: &[&str] = &[
+    "PUBLIC_IMAGE",
+    "PRIVATE_IMAGE",
+    "SHARED_IMAGE",
+    "MARKET_IMAGE",
+];
 /// Filter names both APIs accept.
 const LEGACY_FILTERS: &[&str] = &["image-id", "image-type", "image-name"];
 /// Filter names only API 3.0 accepts (besides `tag:<key>`).
@@ -39,7 +44,8 @@ enum FilterSupport {
 fn filter_support(name: &str) -> FilterSupport {
     if LEGACY_FILTERS.contains(&name) {
         FilterSupport::Both
-    } else if V3_FILTERS.contains(&name) || name.strip_prefix("tag:").is_some_and(|k| !k.is_empty()) {
+    } else if V3_FILTERS.contains(&name) || name.strip_prefix("tag:").is_some_and(|k| !k.is_empty())
+    {
         FilterSupport::V3Only
     } else {
         FilterSupport::Unknown
@@ -47,7 +53,11 @@ fn filter_support(name: &str) -> FilterSupport {
 }
 
 fn filter_path(index: usize, attr: &str) -> Path {
-    Path(vec![PathStep::Attr("filter".into()), PathStep::Index(index as i64), PathStep::Attr(attr.into())])
+    Path(vec![
+        PathStep::Attr("filter".into()),
+        PathStep::Index(index as i64),
+        PathStep::Attr(attr.into()),
+    ])
 }
 
 /// The configured `filter` blocks: `None` when the list itself is not known yet.
@@ -85,11 +95,17 @@ fn query(config: &Value) -> TencentImageQuery {
     let mut filters: Vec<TencentFilter> = filter_blocks(config)
         .unwrap_or_default()
         .iter()
-        .map(|b| TencentFilter { name: args::string(b, "name").unwrap_or_default().to_string(), values: args::strings(b, "values") })
+        .map(|b| TencentFilter {
+            name: args::string(b, "name").unwrap_or_default().to_string(),
+            values: args::strings(b, "values"),
+        })
         .collect();
     let mut ignored = Diagnostics::new();
     if let Some(t) = args::enumerated(config, "image_type", IMAGE_TYPES, &mut ignored) {
-        filters.push(TencentFilter { name: "image-type".into(), values: vec![t.to_string()] });
+        filters.push(TencentFilter {
+            name: "image-type".into(),
+            values: vec![t.to_string()],
+        });
     }
     TencentImageQuery {
         image_ids: args::strings(config, "image_ids"),
@@ -105,7 +121,11 @@ fn check_plan(config: &Value, diags: &mut Diagnostics) {
     let has_filters = blocks.is_none_or(|b| !b.is_empty());
     let has_type = args::is_set(config, "image_type");
     if has_image_ids(config) && (has_filters || has_type) {
-        let others: Vec<&str> = [(has_filters, "filter"), (has_type, "image_type")].iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect();
+        let others: Vec<&str> = [(has_filters, "filter"), (has_type, "image_type")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, n)| *n)
+            .collect();
         diags.push(
             Diagnostic::error(
                 format!("Conflicting arguments image_ids and {}", others.join(" and ")),
@@ -141,7 +161,10 @@ fn check_plan(config: &Value, diags: &mut Diagnostics) {
 fn check_block(i: usize, block: &Value, diags: &mut Diagnostics) {
     if let Some(name) = args::string(block, "name") {
         if name.trim().is_empty() {
-            diags.push(Diagnostic::error("Invalid filter name", "A filter's name must not be empty.").at(filter_path(i, "name")));
+            diags.push(
+                Diagnostic::error("Invalid filter name", "A filter's name must not be empty.")
+                    .at(filter_path(i, "name")),
+            );
         } else if filter_support(name) == FilterSupport::Unknown {
             diags.push(
                 Diagnostic::error(
@@ -157,7 +180,9 @@ fn check_block(i: usize, block: &Value, diags: &mut Diagnostics) {
         }
     }
     if let Some(values) = block.get("values").and_then(Value::elements) {
-        let label = args::string(block, "name").map(|n| format!("Filter {n:?}")).unwrap_or_else(|| format!("Filter {i}"));
+        let label = args::string(block, "name")
+            .map(|n| format!("Filter {n:?}"))
+            .unwrap_or_else(|| format!("Filter {i}"));
         if values.len() > MAX_FILTER_VALUES {
             diags.push(
                 Diagnostic::error(
@@ -168,14 +193,22 @@ fn check_block(i: usize, block: &Value, diags: &mut Diagnostics) {
             );
         } else if values.is_empty() {
             diags.push(
-                Diagnostic::error("Empty filter values", format!("{label} needs at least one value.")).at(filter_path(i, "values")),
+                Diagnostic::error(
+                    "Empty filter values",
+                    format!("{label} needs at least one value."),
+                )
+                .at(filter_path(i, "values")),
             );
         }
     }
 }
 
 /// Read-time checks that depend on the provider's API choice, before any request.
-fn check_api(config: &Value, api: TencentApi, query: &TencentImageQuery) -> Result<(), Diagnostics> {
+fn check_api(
+    config: &Value,
+    api: TencentApi,
+    query: &TencentImageQuery,
+) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::new();
     if let TencentApi::Legacy { .. } = api {
         if query.instance_type.is_some() {
@@ -189,7 +222,9 @@ fn check_api(config: &Value, api: TencentApi, query: &TencentImageQuery) -> Resu
             );
         }
         for (i, block) in filter_blocks(config).unwrap_or_default().iter().enumerate() {
-            let Some(name) = args::string(block, "name") else { continue };
+            let Some(name) = args::string(block, "name") else {
+                continue;
+            };
             if filter_support(name) == FilterSupport::V3Only {
                 diags.push(
                     Diagnostic::error(
@@ -224,13 +259,23 @@ fn query_error(e: &TencentQueryError) -> Diagnostic {
         TencentQueryError::InstanceTypeOnLegacy => attr_path(&["instance_type"]),
         _ => attr_path(&["filter"]),
     };
-    Diagnostic::error("Invalid Tencent Cloud image query", format!("The query cannot be sent: {e}.")).at(path)
+    Diagnostic::error(
+        "Invalid Tencent Cloud image query",
+        format!("The query cannot be sent: {e}."),
+    )
+    .at(path)
 }
 
 /// A Tencent client for the data source's region and the provider's API, or what is missing.
-fn client(ctx: &ReadContext, config: &Value, api: TencentApi) -> Result<TencentClient, Diagnostics> {
+fn client(
+    ctx: &ReadContext,
+    config: &Value,
+    api: TencentApi,
+) -> Result<TencentClient, Diagnostics> {
     let settings = &ctx.settings.tencent;
-    let Some(region) = args::non_empty(config, "region").map(str::to_string).or_else(|| settings.region.clone().filter(|r| !r.is_empty()))
+    let Some(region) = args::non_empty(config, "region")
+        .map(str::to_string)
+        .or_else(|| settings.region.clone().filter(|r| !r.is_empty()))
     else {
         return Err(Diagnostic::error(
             "Missing Tencent Cloud region",
@@ -242,7 +287,16 @@ fn client(ctx: &ReadContext, config: &Value, api: TencentApi) -> Result<TencentC
     };
     let (secret_id, secret_key) = credentials::require(settings, &credentials::TENCENT)?;
     let endpoint = credentials::endpoint(settings, default_endpoint(api), "tencent")?;
-    Ok(TencentClient::new(ctx.cloud.clone(), endpoint, region, TencentCredentials { secret_id, secret_key }, api))
+    Ok(TencentClient::new(
+        ctx.cloud.clone(),
+        endpoint,
+        region,
+        TencentCredentials {
+            secret_id,
+            secret_key,
+        },
+        api,
+    ))
 }
 
 fn image_row(i: TencentImage) -> ImageRow {
@@ -260,7 +314,13 @@ fn image_row(i: TencentImage) -> ImageRow {
         i.size.map(Value::number).unwrap_or(Value::Null),
         Value::string(&i.source),
     ];
-    ImageRow { id: i.id, name: i.name, os_name: i.os_name, create_time: i.create_time, values }
+    ImageRow {
+        id: i.id,
+        name: i.name,
+        os_name: i.os_name,
+        create_time: i.create_time,
+        values,
+    }
 }
 
 impl ImageFamily for TencentImages {
@@ -329,7 +389,11 @@ impl ImageFamily for TencentImages {
         true
     }
 
-    fn list<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, Result<Listing, Diagnostics>> {
+    fn list<'a>(
+        &'a self,
+        ctx: &'a ReadContext,
+        config: &'a Value,
+    ) -> BoxFuture<'a, Result<Listing, Diagnostics>> {
         Box::pin(async move {
             let mut plan = Diagnostics::new();
             check_plan(config, &mut plan);
@@ -340,8 +404,15 @@ impl ImageFamily for TencentImages {
             let query = query(config);
             check_api(config, api, &query)?;
             let client = client(ctx, config, api)?;
-            let images = client.list_images(&query).await.map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
-            let params: Vec<String> = query.form_params().into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let images = client
+                .list_images(&query)
+                .await
+                .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
+            let params: Vec<String> = query
+                .form_params()
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             Ok(Listing {
                 rows: images.into_iter().map(image_row).collect(),
                 region: client.region().to_string(),
@@ -356,7 +427,13 @@ mod tests {
     use super::*;
 
     fn filter(name: &str, values: &[&str]) -> Value {
-        Value::object([("name", Value::string(name)), ("values", Value::List(values.iter().map(|v| Value::string(*v)).collect()))])
+        Value::object([
+            ("name", Value::string(name)),
+            (
+                "values",
+                Value::List(values.iter().map(|v| Value::string(*v)).collect()),
+            ),
+        ])
     }
 
     fn config(items: Vec<(&str, Value)>) -> Value {
@@ -371,7 +448,10 @@ mod tests {
     fn plan(config: &Value) -> Vec<(String, Option<Path>)> {
         let mut diags = Diagnostics::new();
         check_plan(config, &mut diags);
-        diags.iter().map(|d| (d.summary.clone(), d.path.clone())).collect()
+        diags
+            .iter()
+            .map(|d| (d.summary.clone(), d.path.clone()))
+            .collect()
     }
 
     #[test]
@@ -379,56 +459,144 @@ mod tests {
         let ids = ("image_ids", list(&["img-aaaaaaaa"]));
         let cases: Vec<(Value, Vec<(&str, Path)>)> = vec![
             (config(vec![]), vec![]),
-            (config(vec![ids.clone(), ("filter", Value::List(vec![]))]), vec![]),
-            (config(vec![ids.clone(), ("filter", Value::List(vec![filter("image-name", &["a"])]))]), vec![(
-                "Conflicting arguments image_ids and filter",
-                attr_path(&["image_ids"]),
-            )]),
-            (config(vec![ids.clone(), ("image_type", Value::string("public_image"))]), vec![(
-                "Conflicting arguments image_ids and image_type",
-                attr_path(&["image_ids"]),
-            )]),
-            (config(vec![ids, ("filter", Value::Unknown), ("image_type", Value::string("PUBLIC_IMAGE"))]), vec![(
-                "Conflicting arguments image_ids and filter and image_type",
-                attr_path(&["image_ids"]),
-            )]),
-            (config(vec![("image_type", Value::string("gold"))]), vec![("Invalid image_type", attr_path(&["image_type"]))]),
             (
-                config(vec![("filter", Value::List((0..10).map(|_| filter("image-name", &["a"])).collect())), ("image_type", Value::string("PUBLIC_IMAGE"))]),
+                config(vec![ids.clone(), ("filter", Value::List(vec![]))]),
+                vec![],
+            ),
+            (
+                config(vec![
+                    ids.clone(),
+                    ("filter", Value::List(vec![filter("image-name", &["a"])])),
+                ]),
+                vec![(
+                    "Conflicting arguments image_ids and filter",
+                    attr_path(&["image_ids"]),
+                )],
+            ),
+            (
+                config(vec![
+                    ids.clone(),
+                    ("image_type", Value::string("public_image")),
+                ]),
+                vec![(
+                    "Conflicting arguments image_ids and image_type",
+                    attr_path(&["image_ids"]),
+                )],
+            ),
+            (
+                config(vec![
+                    ids,
+                    ("filter", Value::Unknown),
+                    ("image_type", Value::string("PUBLIC_IMAGE")),
+                ]),
+                vec![(
+                    "Conflicting arguments image_ids and filter and image_type",
+                    attr_path(&["image_ids"]),
+                )],
+            ),
+            (
+                config(vec![("image_type", Value::string("gold"))]),
+                vec![("Invalid image_type", attr_path(&["image_type"]))],
+            ),
+            (
+                config(vec![
+                    (
+                        "filter",
+                        Value::List((0..10).map(|_| filter("image-name", &["a"])).collect()),
+                    ),
+                    ("image_type", Value::string("PUBLIC_IMAGE")),
+                ]),
                 vec![("Too many filters", attr_path(&["filter"]))],
             ),
-            (config(vec![("filter", Value::List((0..10).map(|_| filter("tag:env", &["a"])).collect()))]), vec![]),
             (
-                config(vec![("filter", Value::List(vec![filter("image-name", &["a"]), filter("image-id", &["1", "2", "3", "4", "5", "6"])]))]),
+                config(vec![(
+                    "filter",
+                    Value::List((0..10).map(|_| filter("tag:env", &["a"])).collect()),
+                )]),
+                vec![],
+            ),
+            (
+                config(vec![(
+                    "filter",
+                    Value::List(vec![
+                        filter("image-name", &["a"]),
+                        filter("image-id", &["1", "2", "3", "4", "5", "6"]),
+                    ]),
+                )]),
                 vec![("Too many filter values", filter_path(1, "values"))],
             ),
-            (config(vec![("filter", Value::List(vec![filter("image-id", &[])]))]), vec![("Empty filter values", filter_path(0, "values"))]),
-            (config(vec![("filter", Value::List(vec![filter("owner", &["a"])]))]), vec![("Invalid filter name", filter_path(0, "name"))]),
-            (config(vec![("filter", Value::List(vec![filter("tag:", &["a"])]))]), vec![("Invalid filter name", filter_path(0, "name"))]),
-            (config(vec![("filter", Value::List(vec![Value::object([("name", Value::Unknown), ("values", Value::Unknown)])]))]), vec![]),
+            (
+                config(vec![("filter", Value::List(vec![filter("image-id", &[])]))]),
+                vec![("Empty filter values", filter_path(0, "values"))],
+            ),
+            (
+                config(vec![("filter", Value::List(vec![filter("owner", &["a"])]))]),
+                vec![("Invalid filter name", filter_path(0, "name"))],
+            ),
+            (
+                config(vec![("filter", Value::List(vec![filter("tag:", &["a"])]))]),
+                vec![("Invalid filter name", filter_path(0, "name"))],
+            ),
+            (
+                config(vec![(
+                    "filter",
+                    Value::List(vec![Value::object([
+                        ("name", Value::Unknown),
+                        ("values", Value::Unknown),
+                    ])]),
+                )]),
+                vec![],
+            ),
         ];
         for (config, want) in cases {
-            let want: Vec<(String, Option<Path>)> = want.into_iter().map(|(s, p)| (s.to_string(), Some(p))).collect();
+            let want: Vec<(String, Option<Path>)> = want
+                .into_iter()
+                .map(|(s, p)| (s.to_string(), Some(p)))
+                .collect();
             assert_eq!(plan(&config), want, "{config:?}");
         }
     }
 
     #[test]
     fn query_and_api_specific_checks() {
-        let legacy = TencentApi::Legacy { signature_method: SignatureMethod::HmacSha1 };
+        let legacy = TencentApi::Legacy {
+            signature_method: SignatureMethod::HmacSha1,
+        };
         let cfg = config(vec![
-            ("filter", Value::List(vec![filter("image-name", &["a", "b"]), filter("platform", &["CentOS"])])),
+            (
+                "filter",
+                Value::List(vec![
+                    filter("image-name", &["a", "b"]),
+                    filter("platform", &["CentOS"]),
+                ]),
+            ),
             ("image_type", Value::string("private_image")),
             ("instance_type", Value::string("S5.MEDIUM2")),
         ]);
         let q = query(&cfg);
         assert_eq!(q.filters.len(), 3);
-        assert_eq!(q.filters[2], TencentFilter { name: "image-type".into(), values: vec!["PRIVATE_IMAGE".into()] });
+        assert_eq!(
+            q.filters[2],
+            TencentFilter {
+                name: "image-type".into(),
+                values: vec!["PRIVATE_IMAGE".into()]
+            }
+        );
         assert_eq!(q.instance_type.as_deref(), Some("S5.MEDIUM2"));
         assert!(check_api(&cfg, TencentApi::V3, &q).is_ok());
-        let paths: Vec<Option<Path>> =
-            check_api(&cfg, legacy, &q).err().unwrap_or_default().iter().map(|d| d.path.clone()).collect();
-        assert_eq!(paths, vec![Some(attr_path(&["instance_type"])), Some(filter_path(1, "name"))]);
+        let paths: Vec<Option<Path>> = check_api(&cfg, legacy, &q)
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|d| d.path.clone())
+            .collect();
+        assert_eq!(
+            paths,
+            vec![
+                Some(attr_path(&["instance_type"])),
+                Some(filter_path(1, "name"))
+            ]
+        );
     }
 
     #[test]
