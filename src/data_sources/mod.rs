@@ -9,6 +9,7 @@ mod credentials;
 mod ids;
 pub mod images;
 mod tencent;
+mod tencent_query;
 
 use std::sync::Arc;
 
