@@ -360,6 +360,16 @@ fn filters(config: &Value) -> String {
                 if !texts.is_empty() {
                     lines.push(format!("  {name} = [{}]", texts.join(", ")));
                 }
+                // Nested blocks (e.g. Tencent's `filter`): one line per block.
+                for item in items {
+                    if let Value::Object(fields) = item {
+                        let inner: Vec<String> = fields
+                            .iter()
+                            .filter_map(|(k, v)| inline(v).map(|v| format!("{k} = {v}")))
+                            .collect();
+                        lines.push(format!("  {name} {{ {} }}", inner.join(", ")));
+                    }
+                }
             }
             _ => {}
         }
@@ -368,6 +378,23 @@ fn filters(config: &Value) -> String {
         "  (no filters)".to_string()
     } else {
         lines.join("\n")
+    }
+}
+
+/// A string, or a list of strings, as HCL would show it.
+fn inline(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(format!("{s:?}")),
+        Value::List(items) | Value::Set(items) => Some(format!(
+            "[{}]",
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        _ => None,
     }
 }
 

@@ -8,6 +8,8 @@ mod cloud_errors;
 pub mod credentials;
 mod ids;
 pub mod images;
+mod tencent;
+mod tencent_query;
 mod ucloud;
 
 use std::sync::Arc;
@@ -41,5 +43,6 @@ pub fn registry() -> Vec<Arc<dyn DataSource>> {
     all.extend(images::data_sources(baidu::BaiduImages));
     all.extend(images::data_sources(baidu::BaiduSpecImages));
     all.extend(images::data_sources(ucloud::UCloudImages));
+    all.extend(images::data_sources(tencent::TencentImages));
     all
 }

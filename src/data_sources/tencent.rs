@@ -1,0 +1,216 @@
+//! Tencent Cloud CVM: `cloudimage_tencent_images` / `cloudimage_tencent_image` over `DescribeImages`
+//! (SPEC §3.4), on API 3.0 or the legacy API as the provider's `tencent { api }` says: the schema,
+//! the client for the read and images → attributes. The query and its checks live in
+//! `tencent_query`. It must not know how either API is signed, encoded or paged: the client does.
+
+use futures_util::future::BoxFuture;
+
+use super::images::{time_value, Attr, ImageFamily, ImageRow, Listing};
+use super::tencent_query::{check_api, check_plan, query, IMAGE_TYPES};
+use super::{args, cloud_errors, credentials};
+use crate::cloud::tencent::query::{MAX_FILTERS, MAX_FILTER_VALUES};
+use crate::cloud::tencent::{
+    default_endpoint, SignatureMethod, TencentApi, TencentClient, TencentCredentials, TencentImage,
+};
+use crate::cty::{Type, Value};
+use crate::provider::config::{self, LegacySignatureMethod};
+use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
+use crate::schema::{Attribute, Block, Nesting};
+
+/// `cloudimage_tencent_images` and `cloudimage_tencent_image`.
+pub struct TencentImages;
+
+/// The provider's API choice in the cloud layer's terms.
+fn api(settings: &config::ProviderSettings) -> TencentApi {
+    match settings.tencent_api {
+        config::TencentApi::V3 => TencentApi::V3,
+        config::TencentApi::Legacy => TencentApi::Legacy {
+            signature_method: match settings.tencent_signature_method {
+                LegacySignatureMethod::HmacSha256 => SignatureMethod::HmacSha256,
+                LegacySignatureMethod::HmacSha1 => SignatureMethod::HmacSha1,
+            },
+        },
+    }
+}
+
+/// A Tencent client for the data source's region and the provider's API, or what is missing.
+fn client(
+    ctx: &ReadContext,
+    config: &Value,
+    api: TencentApi,
+) -> Result<TencentClient, Diagnostics> {
+    let settings = &ctx.settings.tencent;
+    let Some(region) = args::non_empty(config, "region")
+        .map(str::to_string)
+        .or_else(|| settings.region.clone().filter(|r| !r.is_empty()))
+    else {
+        return Err(Diagnostic::error(
+            "Missing Tencent Cloud region",
+            "Tencent Cloud needs a region (e.g. \"ap-guangzhou\"). Set region in this data source or in the provider's \
+             tencent block, or export TENCENTCLOUD_REGION.",
+        )
+        .at(attr_path(&["region"]))
+        .into());
+    };
+    let (secret_id, secret_key) = credentials::require(settings, &credentials::TENCENT)?;
+    let endpoint = credentials::endpoint(settings, default_endpoint(api), "tencent")?;
+    Ok(TencentClient::new(
+        ctx.cloud.clone(),
+        endpoint,
+        region,
+        TencentCredentials {
+            secret_id,
+            secret_key,
+        },
+        api,
+    ))
+}
+
+fn image_row(i: TencentImage) -> ImageRow {
+    let values = vec![
+        Value::string(&i.id),
+        Value::string(&i.name),
+        Value::string(&i.os_name),
+        Value::string(&i.image_type),
+        Value::string(&i.status),
+        time_value(i.create_time),
+        Value::string(&i.description),
+        Value::string(&i.creator),
+        Value::string(&i.architecture),
+        Value::string(&i.platform),
+        i.size.map(Value::number).unwrap_or(Value::Null),
+        Value::string(&i.source),
+    ];
+    ImageRow {
+        id: i.id,
+        name: i.name,
+        os_name: i.os_name,
+        create_time: i.create_time,
+        values,
+    }
+}
+
+impl ImageFamily for TencentImages {
+    fn plural_name(&self) -> &'static str {
+        "cloudimage_tencent_images"
+    }
+
+    fn singular_name(&self) -> Option<&'static str> {
+        Some("cloudimage_tencent_image")
+    }
+
+    fn description(&self) -> &'static str {
+        "Lists Tencent Cloud CVM images — public, private, shared and marketplace — through `DescribeImages`, every \
+         page of it, on the CVM API 3.0 or the legacy API as the provider's `tencent { api }` chooses."
+    }
+
+    fn arguments(&self, _singular: bool) -> Vec<Attribute> {
+        vec![
+            Attribute::optional("image_ids", Type::list(Type::String))
+                .describe("Image ids sent as `ImageIds.N`. Cannot be combined with `filter` blocks or `image_type`."),
+            Attribute::optional("image_type", Type::String).describe(format!(
+                "Shorthand for a `filter` named `image-type` with this one value (case-insensitive): {}.",
+                IMAGE_TYPES.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+            )),
+            Attribute::optional("instance_type", Type::String).describe(
+                "Only images that can boot this instance type, e.g. `S5.MEDIUM2` (`InstanceType`; API 3.0 only, an error with `api = \"legacy\"`).",
+            ),
+        ]
+    }
+
+    fn blocks(&self, block: Block) -> Block {
+        let filter = Block::new()
+            .describe(format!(
+                "A server-side filter (`Filters.N`); blocks are AND-ed, values within one are OR-ed. At most {MAX_FILTERS} \
+                 filters (with `image_type`) of at most {MAX_FILTER_VALUES} values."
+            ))
+            .attr(Attribute::required("name", Type::String).describe(
+                "Filter name: `image-id`, `image-type`, `image-name` (both APIs); `platform`, `tag-key`, `tag-value`, `tag:<key>` (API 3.0 only).",
+            ))
+            .attr(Attribute::required("values", Type::list(Type::String)).describe("Values to match (exact)."));
+        block.block("filter", Nesting::List, filter)
+    }
+
+    fn attributes(&self) -> Vec<Attr> {
+        vec![
+            Attr::string("id", "image id, e.g. `img-pmqg1cw7`"),
+            Attr::string("name", "image name"),
+            Attr::string("os_name", "OS name as the API reports it (legacy: e.g. `centos7.9x86_64`; v3: e.g. `CentOS 7.9 64位`)"),
+            Attr::string("type", "image type: `PUBLIC_IMAGE`, `PRIVATE_IMAGE`, `SHARED_IMAGE` or `MARKET_IMAGE`"),
+            Attr::string("status", "image state, e.g. `NORMAL`"),
+            Attr::string("create_time", "creation time (RFC 3339)"),
+            Attr::string("description", "image description"),
+            Attr::string("creator", "creator (v3 `ImageCreator`, legacy `Creator`)"),
+            Attr::string("architecture", "`x86_64`, `arm64` or `i386` (legacy: from the OS name suffix); empty when unknown"),
+            Attr::string("platform", "OS platform, e.g. `CentOS` (empty on the legacy API)"),
+            Attr::number("size", "image size in GB (null on the legacy API)"),
+            Attr::string("source", "image source, e.g. `OFFICIAL` (empty on the legacy API)"),
+        ]
+    }
+
+    fn validate(&self, config: &Value, _singular: bool, diags: &mut Diagnostics) {
+        check_plan(config, diags);
+    }
+
+    fn has_create_time(&self, _config: &Value) -> bool {
+        true
+    }
+
+    fn list<'a>(
+        &'a self,
+        ctx: &'a ReadContext,
+        config: &'a Value,
+    ) -> BoxFuture<'a, Result<Listing, Diagnostics>> {
+        Box::pin(async move {
+            let mut plan = Diagnostics::new();
+            check_plan(config, &mut plan);
+            if plan.has_errors() {
+                return Err(plan);
+            }
+            let api = api(&ctx.settings);
+            let query = query(config);
+            check_api(config, api, &query)?;
+            let client = client(ctx, config, api)?;
+            let images = client
+                .list_images(&query)
+                .await
+                .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
+            let params: Vec<String> = query
+                .form_params()
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            Ok(Listing {
+                rows: images.into_iter().map(image_row).collect(),
+                region: client.region().to_string(),
+                query: format!("api={}&{}", api.id(), params.join("&")),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_images_have_null_size_and_empty_v3_fields() {
+        let row = image_row(TencentImage {
+            id: "img-1".into(),
+            name: "n".into(),
+            os_name: "centos7.9x86_64".into(),
+            image_type: "PUBLIC_IMAGE".into(),
+            status: "NORMAL".into(),
+            create_time: None,
+            description: String::new(),
+            creator: "PUBLIC".into(),
+            architecture: "x86_64".into(),
+            platform: String::new(),
+            size: None,
+            source: String::new(),
+        });
+        assert_eq!(row.values.len(), TencentImages.attributes().len());
+        assert_eq!(row.values[10], Value::Null);
+        assert_eq!(row.values[5], Value::string(""));
+    }
+}
