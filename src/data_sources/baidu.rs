@@ -10,6 +10,7 @@ use crate::cloud::baidu::{
     default_endpoint, BaiduClient, BaiduCredentials, BaiduImage, BaiduImageQuery, BaiduSpecImage,
     BaiduSpecQuery,
 };
+use crate::cloud::normalize::{normalize, Facts};
 use crate::cty::{Type, Value};
 use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
 use crate::schema::Attribute;
@@ -187,12 +188,20 @@ fn image_row(i: BaiduImage) -> ImageRow {
         time_value(i.create_time),
         Value::string(&i.description),
     ];
+    let normalized = normalize(Facts {
+        os_name: &i.os_name,
+        image_name: &i.name,
+        os_version: &i.os_version,
+        arch: &i.os_arch,
+        eol: "",
+    });
     ImageRow {
         id: i.id,
         name: i.name,
         os_name: i.os_name,
         create_time: i.create_time,
         values,
+        normalized,
     }
 }
 
@@ -251,12 +260,20 @@ fn spec_row(i: BaiduSpecImage) -> ImageRow {
         Value::string(&i.os_lang),
         i.min_size_in_gib.map(Value::number).unwrap_or(Value::Null),
     ];
+    let normalized = normalize(Facts {
+        os_name: &i.os_name,
+        image_name: &i.name,
+        os_version: &i.os_version,
+        arch: &i.os_arch,
+        eol: "",
+    });
     ImageRow {
         id: i.id,
         name: i.name,
         os_name: i.os_name,
         create_time: None,
         values,
+        normalized,
     }
 }
 

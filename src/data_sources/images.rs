@@ -10,7 +10,9 @@ use futures_util::future::BoxFuture;
 
 use super::args;
 use super::ids::stable_id;
+use super::selection::{self, Funnel, Selection};
 use super::{DataSource, ReadOutcome};
+use crate::cloud::normalize::Normalized;
 use crate::cty::{Type, Value};
 use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
 use crate::schema::{Attribute, Block, Mode, Schema};
@@ -55,6 +57,8 @@ pub struct ImageRow {
     pub os_name: String,
     pub create_time: Option<DateTime<Utc>>,
     pub values: Vec<Value>,
+    /// OS family, version, architecture and EOL date, the same across clouds (SPEC §6).
+    pub normalized: Normalized,
 }
 
 /// What a family's listing returned.
@@ -104,8 +108,45 @@ pub fn data_sources<F: ImageFamily>(family: F) -> Vec<Arc<dyn DataSource>> {
     out
 }
 
-fn shared_arguments() -> Vec<Attribute> {
+/// The normalised attributes every image object carries unless the family already has one of that name.
+fn normalized_attributes() -> Vec<Attr> {
     vec![
+        Attr::string("os_family", "normalised OS family, e.g. `ubuntu`, `centos`, `windows`, `other`"),
+        Attr::string("version", "normalised OS version as dotted numbers, e.g. `22.04`; empty when unknown"),
+        Attr::string("architecture", "normalised architecture: `x86_64`, `arm64`, `i386` or empty"),
+        Attr::string("eol_date", "end-of-life date `YYYY-MM-DD` (the cloud's own, else the built-in lifecycle table); empty when unknown"),
+    ]
+}
+
+/// The family's attributes followed by the normalised ones it does not define itself.
+fn all_attributes<F: ImageFamily + ?Sized>(family: &F) -> Vec<Attr> {
+    let mut attrs = family.attributes();
+    for extra in normalized_attributes() {
+        if !attrs.iter().any(|a| a.name == extra.name) {
+            attrs.push(extra);
+        }
+    }
+    attrs
+}
+
+/// The row's values for `attrs` (from [`all_attributes`]): the family's, then the normalised ones.
+fn row_values(attrs: &[Attr], row: &ImageRow) -> Vec<Value> {
+    let mut values = row.values.clone();
+    for a in attrs.iter().skip(values.len()) {
+        let n = &row.normalized;
+        values.push(Value::string(match a.name {
+            "os_family" => n.os_family.to_string(),
+            "version" => n.version.clone(),
+            "architecture" => n.architecture.to_string(),
+            "eol_date" => n.eol_date.clone(),
+            _ => String::new(),
+        }));
+    }
+    values
+}
+
+fn shared_arguments() -> Vec<Attribute> {
+    let mut out = vec![
         Attribute::optional("region", Type::String)
             .describe("Region to search; overrides the provider's region for this cloud."),
         Attribute::optional("name_regex", Type::String).describe(
@@ -113,7 +154,9 @@ fn shared_arguments() -> Vec<Attribute> {
         ),
         Attribute::optional("os_name", Type::String)
             .describe("Keeps images whose OS name contains this text (case-insensitive)."),
-    ]
+    ];
+    out.extend(selection::filter_arguments());
+    out
 }
 
 fn object_type(attrs: &[Attr]) -> Type {
@@ -129,7 +172,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
     }
 
     fn schema(&self) -> Schema {
-        let attrs = self.0.attributes();
+        let attrs = all_attributes(&*self.0);
         let mut block = Block::new().describe(self.0.description());
         for a in self
             .0
@@ -158,13 +201,14 @@ impl<F: ImageFamily> DataSource for Plural<F> {
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
         args::check_regex(config, "name_regex", &mut diags);
+        selection::validate(config, &mut diags);
         self.0.validate(config, false, &mut diags);
         diags
     }
 
     fn read<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, ReadOutcome> {
         Box::pin(async move {
-            let (rows, listing) = match select(&*self.0, ctx, config).await {
+            let (rows, listing, _) = match select(&*self.0, ctx, config).await {
                 Ok(found) => found,
                 Err(diagnostics) => {
                     return ReadOutcome {
@@ -174,7 +218,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
                 }
             };
             let mut diagnostics = Diagnostics::new();
-            let attrs = self.0.attributes();
+            let attrs = all_attributes(&*self.0);
             let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
             let id = stable_id(&[
                 self.0.plural_name(),
@@ -182,6 +226,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
                 &listing.query,
                 args::string(config, "name_regex").unwrap_or(""),
                 args::string(config, "os_name").unwrap_or(""),
+                &selection_key(config),
                 &ids.join(","),
             ]);
             let objects: Vec<Value> = rows.iter().map(|r| row_object(&attrs, r)).collect();
@@ -238,7 +283,8 @@ impl<F: ImageFamily> DataSource for Singular<F> {
             Attribute::optional("most_recent", Type::Bool)
                 .describe("When several images match, pick the newest (by creation time, then id) instead of failing."),
         );
-        let attrs = self.0.attributes();
+        arguments.extend(selection::singular_arguments());
+        let attrs = all_attributes(&*self.0);
         for mut a in arguments {
             // An argument that is also an image attribute (e.g. `zone`) reports the chosen image's value.
             if let Some(attr) = attrs.iter().find(|x| x.name == a.name) {
@@ -263,14 +309,26 @@ impl<F: ImageFamily> DataSource for Singular<F> {
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
         args::check_regex(config, "name_regex", &mut diags);
+        selection::validate(config, &mut diags);
+        if args::string(config, "most_recent_by") == Some("create_time")
+            && !self.0.has_create_time(config)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "most_recent_by = \"create_time\" needs creation times",
+                    "This API returns no creation times; use most_recent_by = \"version\" or narrow the filters.",
+                )
+                .at(attr_path(&["most_recent_by"])),
+            );
+        }
         self.0.validate(config, true, &mut diags);
         diags
     }
 
     fn read<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, ReadOutcome> {
         Box::pin(async move {
-            let rows = match select(&*self.0, ctx, config).await {
-                Ok((rows, _)) => rows,
+            let (mut rows, funnel) = match select(&*self.0, ctx, config).await {
+                Ok((rows, _, funnel)) => (rows, funnel),
                 Err(diagnostics) => {
                     return ReadOutcome {
                         state: None,
@@ -278,21 +336,30 @@ impl<F: ImageFamily> DataSource for Singular<F> {
                     }
                 }
             };
+            if args::string(config, "most_recent_by")
+                .is_some_and(|b| b.eq_ignore_ascii_case("version"))
+            {
+                rows.sort_by(selection::by_version);
+            }
             let most_recent = args::bool(config, "most_recent").unwrap_or(false);
             let chosen = match (rows.len(), most_recent) {
-                (0, _) => return fail(no_match(config)),
+                (0, _) => return fail(no_match(config, &funnel)),
                 (1, _) | (_, true) => &rows[0],
                 (n, false) => return fail(ambiguous(n, &rows)),
             };
-            let attrs = self.0.attributes();
+            let attrs = all_attributes(&*self.0);
             let computed: Vec<(&str, Value)> = attrs
                 .iter()
                 .map(|a| a.name)
-                .zip(chosen.values.iter().cloned())
+                .zip(row_values(&attrs, chosen))
                 .collect();
+            let mut diagnostics = Diagnostics::new();
+            if let Some(warning) = selection::eol_warning(config, chosen) {
+                diagnostics.push(warning);
+            }
             ReadOutcome {
                 state: Some(with_computed(config, computed)),
-                diagnostics: Diagnostics::new(),
+                diagnostics,
             }
         })
     }
@@ -305,27 +372,15 @@ fn fail(d: Diagnostic) -> ReadOutcome {
     }
 }
 
-/// Lists, applies the shared client-side filters and orders the result.
+/// Lists, applies the shared client-side filters (counting the funnel) and orders the result.
 async fn select<F: ImageFamily>(
     family: &F,
     ctx: &ReadContext,
     config: &Value,
-) -> Result<(Vec<ImageRow>, Listing), Diagnostics> {
+) -> Result<(Vec<ImageRow>, Listing, Funnel), Diagnostics> {
+    let selection = Selection::from_config(config)?;
     let mut listing = family.list(ctx, config).await?;
-    let mut rows = std::mem::take(&mut listing.rows);
-    if let Some(pattern) = args::string(config, "name_regex") {
-        let re = regex::Regex::new(pattern).map_err(|e| {
-            Diagnostics::from(
-                Diagnostic::error("Invalid name_regex", e.to_string())
-                    .at(attr_path(&["name_regex"])),
-            )
-        })?;
-        rows.retain(|r| re.is_match(&r.name));
-    }
-    if let Some(os) = args::non_empty(config, "os_name") {
-        let needle = os.to_lowercase();
-        rows.retain(|r| r.os_name.to_lowercase().contains(&needle));
-    }
+    let (mut rows, funnel) = selection.apply(std::mem::take(&mut listing.rows));
     if family.has_create_time(config) {
         // Newest first; images without a time go last; ties by id so the order never depends on the API's.
         rows.sort_by(|a, b| {
@@ -334,7 +389,21 @@ async fn select<F: ImageFamily>(
                 .then_with(|| a.id.cmp(&b.id))
         });
     }
-    Ok((rows, listing))
+    Ok((rows, listing, funnel))
+}
+
+/// The §6 filter arguments as they shape the result, for the stable id.
+fn selection_key(config: &Value) -> String {
+    ["os_family", "version", "architecture"]
+        .iter()
+        .map(|n| args::string(config, n).unwrap_or(""))
+        .chain([if args::bool(config, "exclude_eol") == Some(true) {
+            "exclude_eol"
+        } else {
+            ""
+        }])
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// The arguments the user set, as `name = value` lines, for miss explanations.
@@ -398,10 +467,14 @@ fn inline(v: &Value) -> Option<String> {
     }
 }
 
-fn no_match(config: &Value) -> Diagnostic {
+fn no_match(config: &Value, funnel: &Funnel) -> Diagnostic {
     Diagnostic::error(
         "No image matches the filters",
-        format!("no image matches these filters:\n{}\nLoosen a filter, or use the plural data source to see what is available.", filters(config)),
+        format!(
+            "no image matches these filters:\n{}\nWhat each filter kept: {}\nLoosen a filter, or use the plural data source to see what is available.",
+            filters(config),
+            funnel.explain()
+        ),
     )
 }
 
@@ -414,7 +487,15 @@ fn ambiguous(count: usize, rows: &[ImageRow]) -> Diagnostic {
                 .create_time
                 .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
                 .unwrap_or_default();
-            format!("  {} {:?} {}", r.id, r.name, time)
+            let version = if r.normalized.version.is_empty() {
+                "?"
+            } else {
+                &r.normalized.version
+            };
+            format!(
+                "  {} {:?} created {} version {}",
+                r.id, r.name, time, version
+            )
         })
         .collect();
     Diagnostic::error(
@@ -443,7 +524,7 @@ fn with_computed<'n>(
 }
 
 fn row_object(attrs: &[Attr], row: &ImageRow) -> Value {
-    Value::object(attrs.iter().map(|a| a.name).zip(row.values.iter().cloned()))
+    Value::object(attrs.iter().map(|a| a.name).zip(row_values(attrs, row)))
 }
 
 /// Formats a creation time the way every image object shows it (RFC 3339, UTC, seconds).

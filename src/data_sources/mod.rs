@@ -8,6 +8,7 @@ mod cloud_errors;
 pub mod credentials;
 mod ids;
 pub mod images;
+mod selection;
 mod tencent;
 mod tencent_query;
 mod ucloud;

@@ -8,6 +8,7 @@ use futures_util::future::BoxFuture;
 use super::images::{time_value, Attr, ImageFamily, ImageRow, Listing};
 use super::tencent_query::{check_api, check_plan, query, IMAGE_TYPES};
 use super::{args, cloud_errors, credentials};
+use crate::cloud::normalize::{normalize, Facts};
 use crate::cloud::tencent::query::{MAX_FILTERS, MAX_FILTER_VALUES};
 use crate::cloud::tencent::{
     default_endpoint, SignatureMethod, TencentApi, TencentClient, TencentCredentials, TencentImage,
@@ -81,12 +82,19 @@ fn image_row(i: TencentImage) -> ImageRow {
         i.size.map(Value::number).unwrap_or(Value::Null),
         Value::string(&i.source),
     ];
+    let normalized = normalize(Facts {
+        os_name: &i.os_name,
+        image_name: &i.name,
+        arch: &i.architecture,
+        ..Facts::default()
+    });
     ImageRow {
         id: i.id,
         name: i.name,
         os_name: i.os_name,
         create_time: i.create_time,
         values,
+        normalized,
     }
 }
 

@@ -7,6 +7,7 @@ use futures_util::future::BoxFuture;
 
 use super::images::{time_value, Attr, ImageFamily, ImageRow, Listing};
 use super::{args, cloud_errors, credentials};
+use crate::cloud::normalize::{normalize, Facts};
 use crate::cloud::ucloud::{
     UCloudClient, UCloudCredentials, UCloudImage, UCloudImageQuery, DEFAULT_ENDPOINT,
 };
@@ -146,12 +147,26 @@ fn image_row(i: UCloudImage) -> ImageRow {
         strings(&i.scene_categories),
         Value::string(&i.primary_software),
     ];
+    // UCloud marks arm64 images with a feature flag; everything else is x86_64.
+    let arch = if i.features.iter().any(|f| f == "Aarch64_Type") {
+        "arm64"
+    } else {
+        "x86_64"
+    };
+    let normalized = normalize(Facts {
+        os_name: &i.os_name,
+        image_name: &i.name,
+        arch,
+        eol: &i.maintain_eol,
+        ..Facts::default()
+    });
     ImageRow {
         id: i.id,
         name: i.name,
         os_name: i.os_name,
         create_time,
         values,
+        normalized,
     }
 }
 

@@ -1,0 +1,378 @@
+//! SPEC §6 selection shared by every image data source: the client-side filters (`name_regex`,
+//! `os_name`, `os_family`, `version`, `architecture`, `exclude_eol`) applied in order while counting what
+//! each keeps (the funnel that explains a miss), and the singular data sources' `most_recent_by` and
+//! `warn_eol_within`.
+
+use std::cmp::Ordering;
+
+use chrono::{NaiveDate, Utc};
+use regex::Regex;
+
+use super::args;
+use super::images::ImageRow;
+use crate::cloud::normalize::{Constraint, Version};
+use crate::cty::{Type, Value};
+use crate::provider::{attr_path, duration, Diagnostic, Diagnostics};
+use crate::schema::Attribute;
+
+pub const OS_FAMILIES: &[&str] = &[
+    "ubuntu",
+    "debian",
+    "centos",
+    "rocky",
+    "almalinux",
+    "rhel",
+    "fedora",
+    "opensuse",
+    "sles",
+    "openeuler",
+    "anolis",
+    "alinux",
+    "baidulinux",
+    "opencloudos",
+    "tencentos",
+    "freebsd",
+    "windows",
+    "other",
+];
+pub const ARCHITECTURES: &[&str] = &["x86_64", "arm64", "i386"];
+pub const MOST_RECENT_BY: &[&str] = &["create_time", "version"];
+
+/// The §6 filter arguments every data source takes.
+pub fn filter_arguments() -> Vec<Attribute> {
+    vec![
+        Attribute::optional("os_family", Type::String).describe(format!(
+            "Keeps images of this normalised OS family: {}.",
+            OS_FAMILIES.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+        )),
+        Attribute::optional("version", Type::String).describe(
+            "A version constraint in Terraform's syntax on the normalised OS version, e.g. `\">= 22.04, < 24\"`, \
+             `\"~> 8.0\"` or `\"= 2019\"`. Images without a parsable version never match.",
+        ),
+        Attribute::optional("architecture", Type::String)
+            .describe("Keeps images of this normalised architecture: `x86_64`, `arm64` or `i386`."),
+        Attribute::optional("exclude_eol", Type::Bool)
+            .describe("Drops images whose OS is past its end-of-life date (`eol_date` before today)."),
+    ]
+}
+
+/// The singular data sources' extra §6 arguments.
+pub fn singular_arguments() -> Vec<Attribute> {
+    vec![
+        Attribute::optional("most_recent_by", Type::String).describe(
+            "What `most_recent` means: `\"create_time\"` (default, newest image) or `\"version\"` (highest OS version, \
+             then newest, then id).",
+        ),
+        Attribute::optional("warn_eol_within", Type::String).describe(
+            "A duration such as `\"180d\"`: warn (not fail) when the chosen image reaches its end-of-life date within it.",
+        ),
+    ]
+}
+
+/// Plan-time checks of the §6 arguments.
+pub fn validate(config: &Value, diags: &mut Diagnostics) {
+    args::enumerated(config, "os_family", OS_FAMILIES, diags);
+    args::enumerated(config, "architecture", ARCHITECTURES, diags);
+    args::enumerated(config, "most_recent_by", MOST_RECENT_BY, diags);
+    if let Some(text) = args::string(config, "version") {
+        if let Err(e) = Constraint::parse(text) {
+            diags.push(
+                Diagnostic::error("Invalid version", e.to_string()).at(attr_path(&["version"])),
+            );
+        }
+    }
+    if let Some(text) = args::string(config, "warn_eol_within") {
+        if let Err(why) = duration::parse(text) {
+            diags.push(
+                Diagnostic::error("Invalid warn_eol_within", why)
+                    .at(attr_path(&["warn_eol_within"])),
+            );
+        }
+    }
+}
+
+/// One client-side filter: the argument it comes from and its test.
+struct Stage {
+    name: &'static str,
+    keep: Box<dyn Fn(&ImageRow) -> bool + Send + Sync>,
+}
+
+/// The filters a configuration asks for, in the order they apply.
+pub struct Selection {
+    stages: Vec<Stage>,
+}
+
+/// How many images each stage kept, and the closest misses, for "no image matches" errors.
+#[derive(Debug, Default)]
+pub struct Funnel {
+    pub api_count: usize,
+    pub stages: Vec<(&'static str, usize)>,
+    /// Up to three images from the last stage that still had some.
+    pub near_misses: Vec<ImageRow>,
+}
+
+impl Selection {
+    pub fn from_config(config: &Value) -> Result<Selection, Diagnostics> {
+        Self::build(config, Utc::now().date_naive())
+    }
+
+    fn build(config: &Value, today: NaiveDate) -> Result<Selection, Diagnostics> {
+        let mut stages: Vec<Stage> = Vec::new();
+        if let Some(pattern) = args::string(config, "name_regex") {
+            let re = Regex::new(pattern).map_err(|e| {
+                Diagnostics::from(
+                    Diagnostic::error("Invalid name_regex", e.to_string())
+                        .at(attr_path(&["name_regex"])),
+                )
+            })?;
+            stages.push(Stage {
+                name: "name_regex",
+                keep: Box::new(move |r| re.is_match(&r.name)),
+            });
+        }
+        if let Some(os) = args::non_empty(config, "os_name") {
+            let needle = os.to_lowercase();
+            stages.push(Stage {
+                name: "os_name",
+                keep: Box::new(move |r| r.os_name.to_lowercase().contains(&needle)),
+            });
+        }
+        if let Some(family) = args::non_empty(config, "os_family") {
+            let family = family.to_lowercase();
+            stages.push(Stage {
+                name: "os_family",
+                keep: Box::new(move |r| r.normalized.os_family == family),
+            });
+        }
+        if let Some(text) = args::non_empty(config, "version") {
+            let constraint = Constraint::parse(text).map_err(|e| {
+                Diagnostics::from(
+                    Diagnostic::error("Invalid version", e.to_string()).at(attr_path(&["version"])),
+                )
+            })?;
+            stages.push(Stage {
+                name: "version",
+                keep: Box::new(move |r| {
+                    Version::parse(&r.normalized.version).is_some_and(|v| constraint.matches(&v))
+                }),
+            });
+        }
+        if let Some(arch) = args::non_empty(config, "architecture") {
+            let arch = arch.to_lowercase();
+            stages.push(Stage {
+                name: "architecture",
+                keep: Box::new(move |r| r.normalized.architecture == arch),
+            });
+        }
+        if args::bool(config, "exclude_eol") == Some(true) {
+            stages.push(Stage {
+                name: "exclude_eol",
+                keep: Box::new(move |r| !past_eol(&r.normalized.eol_date, today)),
+            });
+        }
+        Ok(Selection { stages })
+    }
+
+    /// Applies the stages in order, counting what each keeps.
+    pub fn apply(&self, rows: Vec<ImageRow>) -> (Vec<ImageRow>, Funnel) {
+        let mut funnel = Funnel {
+            api_count: rows.len(),
+            ..Default::default()
+        };
+        let mut kept = rows;
+        for stage in &self.stages {
+            let before = kept.clone();
+            kept.retain(|r| (stage.keep)(r));
+            funnel.stages.push((stage.name, kept.len()));
+            if kept.is_empty() && funnel.near_misses.is_empty() {
+                funnel.near_misses = before.into_iter().take(3).collect();
+            }
+        }
+        (kept, funnel)
+    }
+}
+
+fn past_eol(eol: &str, today: NaiveDate) -> bool {
+    NaiveDate::parse_from_str(eol, "%Y-%m-%d").is_ok_and(|d| d < today)
+}
+
+impl Funnel {
+    /// `API 2345 → image_type 412 → os_family 88 → version 0`, then the near misses.
+    pub fn explain(&self) -> String {
+        let mut line = format!("API {}", self.api_count);
+        for (name, count) in &self.stages {
+            line.push_str(&format!(" → {name} {count}"));
+        }
+        if !self.near_misses.is_empty() {
+            line.push_str("\nClosest misses (kept until the last filter):");
+            for r in &self.near_misses {
+                let n = &r.normalized;
+                line.push_str(&format!(
+                    "\n  {} {:?} ({} {} {}{})",
+                    r.id,
+                    r.name,
+                    n.os_family,
+                    if n.version.is_empty() {
+                        "?"
+                    } else {
+                        &n.version
+                    },
+                    if n.architecture.is_empty() {
+                        "?"
+                    } else {
+                        n.architecture
+                    },
+                    if n.eol_date.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", EOL {}", n.eol_date)
+                    }
+                ));
+            }
+        }
+        line
+    }
+}
+
+/// Orders candidates for `most_recent_by = "version"`: highest version, then newest, then id.
+pub fn by_version(a: &ImageRow, b: &ImageRow) -> Ordering {
+    let va = Version::parse(&a.normalized.version);
+    let vb = Version::parse(&b.normalized.version);
+    vb.cmp(&va)
+        .then_with(|| b.create_time.cmp(&a.create_time))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// A warning when the chosen image reaches its EOL date within `warn_eol_within`.
+pub fn eol_warning(config: &Value, chosen: &ImageRow) -> Option<Diagnostic> {
+    let within = duration::parse(args::string(config, "warn_eol_within")?).ok()?;
+    let eol = NaiveDate::parse_from_str(&chosen.normalized.eol_date, "%Y-%m-%d").ok()?;
+    let today = Utc::now().date_naive();
+    let horizon = today + chrono::Duration::seconds(within.as_secs() as i64);
+    if eol > horizon {
+        return None;
+    }
+    let when = if eol < today {
+        format!("reached its end of life on {eol}")
+    } else {
+        format!("reaches its end of life on {eol}")
+    };
+    Some(
+        Diagnostic::warning(
+            "Image is near its end of life",
+            format!(
+                "The chosen image {} ({:?}, {} {}) {when}, within warn_eol_within = {:?}. Plan a move to a newer release.",
+                chosen.id,
+                chosen.name,
+                chosen.normalized.os_family,
+                chosen.normalized.version,
+                args::string(config, "warn_eol_within").unwrap_or_default()
+            ),
+        )
+        .at(attr_path(&["warn_eol_within"])),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::normalize::Normalized;
+
+    fn row(
+        id: &str,
+        family: &'static str,
+        version: &str,
+        arch: &'static str,
+        eol: &str,
+    ) -> ImageRow {
+        ImageRow {
+            id: id.into(),
+            name: format!("{family} {version}"),
+            os_name: family.into(),
+            create_time: None,
+            values: vec![],
+            normalized: Normalized {
+                os_family: family,
+                version: version.into(),
+                architecture: arch,
+                eol_date: eol.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn funnel_counts_each_filter_in_order_and_keeps_near_misses() {
+        let rows = vec![
+            row("a", "ubuntu", "20.04", "x86_64", "2025-05-31"),
+            row("b", "ubuntu", "22.04", "arm64", "2027-06-01"),
+            row("c", "centos", "7.9", "x86_64", "2024-06-30"),
+        ];
+        let config = Value::object([
+            ("os_family", Value::string("ubuntu")),
+            ("version", Value::string(">= 22.04")),
+            ("architecture", Value::string("x86_64")),
+        ]);
+        let selection =
+            Selection::build(&config, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()).unwrap();
+        let (kept, funnel) = selection.apply(rows);
+        assert!(kept.is_empty());
+        assert_eq!(
+            funnel.explain().lines().next().unwrap(),
+            "API 3 → os_family 2 → version 1 → architecture 0"
+        );
+        assert_eq!(funnel.near_misses.len(), 1);
+        assert_eq!(funnel.near_misses[0].id, "b");
+    }
+
+    #[test]
+    fn exclude_eol_drops_only_past_dates() {
+        let rows = vec![
+            row("old", "centos", "7.9", "x86_64", "2024-06-30"),
+            row("new", "ubuntu", "22.04", "x86_64", "2027-06-01"),
+            row("unknown", "fedora", "39", "x86_64", ""),
+        ];
+        let config = Value::object([("exclude_eol", Value::Bool(true))]);
+        let (kept, _) = Selection::build(&config, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
+            .unwrap()
+            .apply(rows);
+        let ids: Vec<&str> = kept.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["new", "unknown"]);
+    }
+
+    #[test]
+    fn version_order_beats_creation_time() {
+        let mut rows = [
+            row("old-version-new-image", "ubuntu", "20.04", "x86_64", ""),
+            row("new-version", "ubuntu", "22.04", "x86_64", ""),
+            row("none", "ubuntu", "", "x86_64", ""),
+        ];
+        rows[0].create_time = chrono::DateTime::from_timestamp(2_000_000_000, 0);
+        rows[1].create_time = chrono::DateTime::from_timestamp(1_000_000_000, 0);
+        rows.sort_by(by_version);
+        assert_eq!(rows[0].id, "new-version");
+        assert_eq!(rows[2].id, "none");
+    }
+
+    #[test]
+    fn invalid_constraints_and_enums_are_plan_time_errors_with_paths() {
+        let config = Value::object([
+            ("version", Value::string(">= banana")),
+            ("os_family", Value::string("plan9")),
+            ("architecture", Value::string("sparc")),
+            ("warn_eol_within", Value::string("soon")),
+        ]);
+        let mut diags = Diagnostics::new();
+        validate(&config, &mut diags);
+        let paths: Vec<String> = diags
+            .iter()
+            .filter_map(|d| d.path.as_ref().map(|p| p.to_string()))
+            .collect();
+        assert_eq!(diags.iter().count(), 4, "{diags:?}");
+        for name in ["version", "os_family", "architecture", "warn_eol_within"] {
+            assert!(
+                paths.iter().any(|p| p.contains(name)),
+                "{name} in {paths:?}"
+            );
+        }
+    }
+}
