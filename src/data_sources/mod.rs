@@ -6,6 +6,7 @@ pub mod args;
 mod baidu;
 mod cloud_errors;
 pub mod credentials;
+mod cross_cloud;
 mod ids;
 pub mod images;
 mod selection;
@@ -45,5 +46,6 @@ pub fn registry() -> Vec<Arc<dyn DataSource>> {
     all.extend(images::data_sources(baidu::BaiduSpecImages));
     all.extend(images::data_sources(ucloud::UCloudImages));
     all.extend(images::data_sources(tencent::TencentImages));
+    all.push(Arc::new(cross_cloud::CrossCloud::new()));
     all
 }

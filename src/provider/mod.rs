@@ -39,6 +39,8 @@ pub struct Provider {
     configured: RwLock<Option<Arc<Configured>>>,
     cancel: RwLock<CancellationToken>,
     env: config::EnvLookup,
+    /// Terraform before 0.15 throws away a data source's result when its read carries a warning.
+    warnings_dropped_by_client: std::sync::atomic::AtomicBool,
 }
 
 /// Both schemas Terraform asks for.
@@ -63,6 +65,7 @@ impl Provider {
             configured: RwLock::new(None),
             cancel: RwLock::new(CancellationToken::new()),
             env,
+            warnings_dropped_by_client: Default::default(),
         }
     }
 
@@ -89,7 +92,12 @@ impl Provider {
         config::validate(config)
     }
 
-    pub fn configure(&self, config: &Value) -> Diagnostics {
+    /// Configures the provider. `terraform_version` is what the client reports (e.g. `0.14.6`).
+    pub fn configure(&self, config: &Value, terraform_version: &str) -> Diagnostics {
+        self.warnings_dropped_by_client.store(
+            drops_warned_data_sources(terraform_version),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let (settings, mut diags) = config::resolve(config, &*self.env);
         if diags.has_errors() {
             return diags;
@@ -152,7 +160,18 @@ impl Provider {
             cancel,
             cloud,
         };
-        ds.read(&ctx, config).await
+        let mut outcome = ds.read(&ctx, config).await;
+        if self
+            .warnings_dropped_by_client
+            .load(std::sync::atomic::Ordering::Relaxed)
+            && !outcome.diagnostics.has_errors()
+        {
+            // Keep the answer: on these versions a warning would make Terraform discard it. Log it instead.
+            for d in outcome.diagnostics.0.drain(..) {
+                tracing::warn!(data_source = type_name, detail = %d.detail, "{}", d.summary);
+            }
+        }
+        outcome
     }
 
     /// Cancels every read in flight (`StopProvider`). Later reads start with a fresh token.
@@ -164,9 +183,38 @@ impl Provider {
     }
 }
 
+/// True for Terraform 0.12 – 0.14, which drop a data source's state when its read returns any diagnostic.
+fn drops_warned_data_sources(terraform_version: &str) -> bool {
+    let mut parts = terraform_version
+        .trim_start_matches('v')
+        .split('.')
+        .map(|p| p.parse::<u64>().unwrap_or(0));
+    matches!((parts.next(), parts.next()), (Some(0), Some(minor)) if minor < 15)
+}
+
 fn unknown_data_source(type_name: &str) -> Diagnostic {
     Diagnostic::error(
         "Unknown data source",
         format!("This provider has no data source named {type_name:?}."),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drops_warned_data_sources;
+
+    #[test]
+    fn only_terraform_before_0_15_drops_warned_data_sources() {
+        for (version, drops) in [
+            ("0.14.6", true),
+            ("0.12.31", true),
+            ("v0.13.7", true),
+            ("0.15.0", false),
+            ("1.0.3", false),
+            ("1.15.9", false),
+            ("", false),
+        ] {
+            assert_eq!(drops_warned_data_sources(version), drops, "{version}");
+        }
+    }
 }

@@ -103,7 +103,7 @@ impl pb::provider_server::Provider for ProviderV5 {
         let ty = self.0.schema().provider.block.implied_type();
         let diags = match wire::decode(req.get_ref().config.as_ref(), &ty, "provider configuration")
         {
-            Ok(config) => self.0.configure(&config),
+            Ok(config) => self.0.configure(&config, &req.get_ref().terraform_version),
             Err(d) => d,
         };
         Ok(Response::new(pb::configure::Response {

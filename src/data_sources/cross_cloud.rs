@@ -1,0 +1,259 @@
+//! `cloudimage_images` (SPEC §6): one search over every configured cloud, queried concurrently through each
+//! cloud's own listing (and so its single-flight cache), merged newest first. Any cloud failing fails the
+//! read: a partial answer would silently hide a cloud.
+
+use std::sync::Arc;
+
+use futures_util::future::{join_all, BoxFuture};
+
+use super::images::{time_value, ImageFamily, ImageRow};
+use super::selection::{self, Selection};
+use super::{args, baidu, ids, tencent, ucloud, DataSource, ReadOutcome};
+use crate::cty::{Type, Value};
+use crate::provider::config::CloudSettings;
+use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
+use crate::schema::{Attribute, Block, Schema};
+
+pub const CLOUDS: &[&str] = &["baidu", "ucloud", "tencent"];
+
+pub struct CrossCloud {
+    families: Vec<(&'static str, Arc<dyn ImageFamily>)>,
+}
+
+impl CrossCloud {
+    pub fn new() -> Self {
+        CrossCloud {
+            families: vec![
+                ("baidu", Arc::new(baidu::BaiduImages)),
+                ("ucloud", Arc::new(ucloud::UCloudImages)),
+                ("tencent", Arc::new(tencent::TencentImages)),
+            ],
+        }
+    }
+}
+
+impl Default for CrossCloud {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+const OBJECT: &[(&str, &str)] = &[
+    ("cloud", "`baidu`, `ucloud` or `tencent`"),
+    ("region", "the region searched"),
+    ("id", "image id"),
+    ("name", "image name"),
+    ("os_family", "normalised OS family"),
+    ("version", "normalised OS version"),
+    ("architecture", "normalised architecture"),
+    (
+        "create_time",
+        "creation time (RFC 3339), empty when the API has none",
+    ),
+    (
+        "eol_date",
+        "end-of-life date `YYYY-MM-DD`, empty when unknown",
+    ),
+];
+
+fn configured(settings: &CloudSettings) -> bool {
+    settings.key_id.as_deref().is_some_and(|k| !k.is_empty())
+        && settings.secret.as_ref().is_some_and(|s| !s.is_empty())
+}
+
+impl DataSource for CrossCloud {
+    fn type_name(&self) -> &'static str {
+        "cloudimage_images"
+    }
+
+    fn schema(&self) -> Schema {
+        let object = Type::object(OBJECT.iter().map(|(name, _)| (*name, Type::String)));
+        let fields = OBJECT
+            .iter()
+            .map(|(n, d)| format!("`{n}`: {d}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut block = Block::new()
+            .describe(
+                "Searches Baidu AI Cloud, UCloud and Tencent Cloud at once with the normalised filters, querying the clouds \
+                 concurrently in each one's configured region. Newest first across clouds (ties by cloud, then id). If any \
+                 cloud fails, the whole read fails naming it: never a partial answer.",
+            )
+            .attr(Attribute::optional("clouds", Type::list(Type::String)).describe(
+                "Which clouds to search: any of `baidu`, `ucloud`, `tencent`. Default: every cloud whose credentials are configured.",
+            ))
+            .attr(Attribute::optional("name_regex", Type::String).describe(
+                "A regular expression (Rust `regex` syntax, unanchored) the image name must match. Checked at plan time.",
+            ));
+        for a in selection::filter_arguments() {
+            block = block.attr(a);
+        }
+        block = block
+            .attr(
+                Attribute::computed("images", Type::list(object))
+                    .describe(format!("The matching images. Each has {fields}.")),
+            )
+            .attr(
+                Attribute::computed("ids", Type::list(Type::String))
+                    .describe("The ids of `images`, in the same order."),
+            )
+            .attr(
+                Attribute::computed("total_count", Type::Number)
+                    .describe("The number of `images`."),
+            )
+            .attr(
+                Attribute::computed("id", Type::String)
+                    .describe("A stable hash of the query and the ids found."),
+            );
+        Schema::new(block)
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        args::check_regex(config, "name_regex", &mut diags);
+        selection::validate(config, &mut diags);
+        for cloud in args::strings(config, "clouds") {
+            if !CLOUDS.contains(&cloud.to_lowercase().as_str()) {
+                diags.push(
+                    Diagnostic::error("Invalid clouds", format!("{cloud:?} is not a cloud this provider knows; use baidu, ucloud or tencent."))
+                        .at(attr_path(&["clouds"])),
+                );
+            }
+        }
+        diags
+    }
+
+    fn read<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, ReadOutcome> {
+        Box::pin(async move {
+            match self.search(ctx, config).await {
+                Ok(state) => ReadOutcome {
+                    state: Some(state),
+                    diagnostics: Diagnostics::new(),
+                },
+                Err(diagnostics) => ReadOutcome {
+                    state: None,
+                    diagnostics,
+                },
+            }
+        })
+    }
+}
+
+impl CrossCloud {
+    fn wanted(
+        &self,
+        ctx: &ReadContext,
+        config: &Value,
+    ) -> Result<Vec<&(&'static str, Arc<dyn ImageFamily>)>, Diagnostics> {
+        let asked: Vec<String> = args::strings(config, "clouds")
+            .iter()
+            .map(|c| c.to_lowercase())
+            .collect();
+        let settings = &ctx.settings;
+        let wanted: Vec<_> = self
+            .families
+            .iter()
+            .filter(|(name, _)| {
+                if args::is_set(config, "clouds") {
+                    asked.iter().any(|a| a == name)
+                } else {
+                    configured(match *name {
+                        "baidu" => &settings.baidu,
+                        "ucloud" => &settings.ucloud,
+                        _ => &settings.tencent,
+                    })
+                }
+            })
+            .collect();
+        if wanted.is_empty() {
+            return Err(Diagnostic::error(
+                "No cloud to search",
+                "No cloud has credentials configured (and clouds is not set). Configure at least one of the provider's \
+                 baidu, ucloud or tencent blocks, or their environment variables.",
+            )
+            .into());
+        }
+        Ok(wanted)
+    }
+
+    async fn search(&self, ctx: &ReadContext, config: &Value) -> Result<Value, Diagnostics> {
+        let selection = Selection::from_config(config)?;
+        let wanted = self.wanted(ctx, config)?;
+        // Each cloud's plural listing with no cloud-specific arguments: everything in its configured region.
+        let everything = Value::Object(Default::default());
+        let listings = join_all(wanted.iter().map(|(name, family)| {
+            let everything = &everything;
+            async move { (*name, family.list(ctx, everything).await) }
+        }))
+        .await;
+        let mut found: Vec<(&'static str, String, ImageRow)> = Vec::new();
+        let mut failures = Diagnostics::new();
+        for (cloud, listing) in listings {
+            match listing {
+                Ok(mut listing) => {
+                    let (rows, _) = selection.apply(std::mem::take(&mut listing.rows));
+                    found.extend(rows.into_iter().map(|r| (cloud, listing.region.clone(), r)));
+                }
+                Err(diags) => {
+                    for mut d in diags.0 {
+                        d.summary = format!("{} (cloud {cloud})", d.summary);
+                        failures.push(d);
+                    }
+                }
+            }
+        }
+        if failures.has_errors() {
+            return Err(failures);
+        }
+        found.sort_by(|(ca, _, a), (cb, _, b)| {
+            b.create_time
+                .cmp(&a.create_time)
+                .then_with(|| ca.cmp(cb))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let ids: Vec<String> = found
+            .iter()
+            .map(|(c, _, r)| format!("{c}:{}", r.id))
+            .collect();
+        let images: Vec<Value> = found
+            .iter()
+            .map(|(cloud, region, r)| {
+                let n = &r.normalized;
+                Value::object([
+                    ("cloud", Value::string(*cloud)),
+                    ("region", Value::string(region)),
+                    ("id", Value::string(&r.id)),
+                    ("name", Value::string(&r.name)),
+                    ("os_family", Value::string(n.os_family)),
+                    ("version", Value::string(&n.version)),
+                    ("architecture", Value::string(n.architecture)),
+                    ("create_time", time_value(r.create_time)),
+                    ("eol_date", Value::string(&n.eol_date)),
+                ])
+            })
+            .collect();
+        let mut map = match config {
+            Value::Object(map) => map.clone(),
+            _ => Default::default(),
+        };
+        let query: Vec<&str> = ["name_regex", "os_family", "version", "architecture"]
+            .iter()
+            .map(|n| args::string(config, n).unwrap_or(""))
+            .collect();
+        map.insert(
+            "id".into(),
+            Value::string(ids::stable_id(&[
+                self.type_name(),
+                &query.join("|"),
+                &ids.join(","),
+            ])),
+        );
+        map.insert("total_count".into(), Value::number(found.len() as i64));
+        map.insert(
+            "ids".into(),
+            Value::List(found.iter().map(|(_, _, r)| Value::string(&r.id)).collect()),
+        );
+        map.insert("images".into(), Value::List(images));
+        Ok(Value::Object(map))
+    }
+}
