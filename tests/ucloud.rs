@@ -3,6 +3,8 @@
 
 mod support;
 
+use terraform_provider_cloudimage::cloud::normalize::{normalize, Facts};
+
 use support::{output, strings, Emulator, Workspace, ALL_TERRAFORMS};
 use terraform_provider_cloudimage::mock::catalogue::{
     self, UCloudRecord, UCLOUD_DEFAULT_PROJECT, UCLOUD_OTHER_PROJECT,
@@ -131,7 +133,19 @@ fn plural_data_sources_return_exactly_the_expected_images() {
                 .iter()
                 .find(|r| &r.image_id == id)
                 .expect("catalogue image");
+            let n = normalize(Facts {
+                os_name: &r.os_name,
+                image_name: &r.image_name,
+                arch: if r.features.contains(&"Aarch64_Type") {
+                    "arm64"
+                } else {
+                    "x86_64"
+                },
+                eol: &r.maintain_eol,
+                ..Facts::default()
+            });
             let want = serde_json::json!({
+                "os_family": n.os_family, "version": n.version, "architecture": n.architecture, "eol_date": n.eol_date,
                 "id": r.image_id, "name": r.image_name, "zone": r.zone.unwrap_or(""), "type": r.image_type,
                 "os_type": r.os_type, "os_name": r.os_name, "func_type": r.func_type, "features": r.features,
                 "integrated_software": r.integrated_software, "vendor": r.vendor, "links": r.links, "status": r.state,

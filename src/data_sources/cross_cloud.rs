@@ -16,8 +16,11 @@ use crate::schema::{Attribute, Block, Schema};
 
 pub const CLOUDS: &[&str] = &["baidu", "ucloud", "tencent"];
 
+/// A cloud's name and the family that lists its images.
+type CloudFamily = (&'static str, Arc<dyn ImageFamily>);
+
 pub struct CrossCloud {
-    families: Vec<(&'static str, Arc<dyn ImageFamily>)>,
+    families: Vec<CloudFamily>,
 }
 
 impl CrossCloud {
@@ -140,11 +143,7 @@ impl DataSource for CrossCloud {
 }
 
 impl CrossCloud {
-    fn wanted(
-        &self,
-        ctx: &ReadContext,
-        config: &Value,
-    ) -> Result<Vec<&(&'static str, Arc<dyn ImageFamily>)>, Diagnostics> {
+    fn wanted(&self, ctx: &ReadContext, config: &Value) -> Result<Vec<&CloudFamily>, Diagnostics> {
         let asked: Vec<String> = args::strings(config, "clouds")
             .iter()
             .map(|c| c.to_lowercase())
