@@ -11,6 +11,8 @@ pub mod images;
 mod tencent;
 mod tencent_query;
 mod ucloud;
+#[cfg(test)]
+mod wording_tests;
 
 use std::sync::Arc;
 
