@@ -103,10 +103,23 @@ fn examples_plan_against_the_emulator() {
         let ws = Workspace::new(terraform, &config);
         ws.init();
         let run = ws.run_with(&["plan", "-no-color", "-input=false"], &env);
-        assert!(run.success, "terraform {} plan of the examples failed:\n{}", terraform.version, run.combined());
+        assert!(
+            run.success,
+            "terraform {} plan of the examples failed:\n{}",
+            terraform.version,
+            run.combined()
+        );
         // Data sources are read during plan: their outputs are known in the plan.
-        for output in ["baidu_centos7_image_id", "ucloud_ubuntu_image_id", "tencent_centos_image_id"] {
-            assert!(run.stdout.contains(output), "plan lacks output {output}:\n{}", run.stdout);
+        for output in [
+            "baidu_centos7_image_id",
+            "ucloud_ubuntu_image_id",
+            "tencent_centos_image_id",
+        ] {
+            assert!(
+                run.stdout.contains(output),
+                "plan lacks output {output}:\n{}",
+                run.stdout
+            );
         }
     }
 }

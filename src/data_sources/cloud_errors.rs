@@ -8,7 +8,10 @@ use crate::provider::Diagnostic;
 pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
     let cloud = err.cloud();
     let summary = match err.kind() {
-        ErrorKind::Cancelled => format!("Cancelled while trying to {what} on {}", cloud.display_name()),
+        ErrorKind::Cancelled => format!(
+            "Cancelled while trying to {what} on {}",
+            cloud.display_name()
+        ),
         _ => format!("Failed to {what} on {}", cloud.display_name()),
     };
     let mut lines = vec![format!("API action: {}", err.action())];

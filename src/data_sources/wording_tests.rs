@@ -43,13 +43,20 @@ fn cloud_errors_say_what_failed_why_and_what_to_do() {
     ];
     for (kind, summary, hint) in cases {
         let d = cloud_errors::diagnostic(&cloud_error(*kind), "list images");
-        assert_eq!((&d.summary[..], &d.detail[..]), (*summary, &format!("{HEADER}{hint}")[..]), "{kind:?}");
+        assert_eq!(
+            (&d.summary[..], &d.detail[..]),
+            (*summary, &format!("{HEADER}{hint}")[..]),
+            "{kind:?}"
+        );
     }
 }
 
 #[test]
 fn cloud_errors_count_attempts_and_never_show_more_than_the_key_id() {
-    let d = cloud_errors::diagnostic(&cloud_error(ErrorKind::Throttled).with_attempts(4), "list images");
+    let d = cloud_errors::diagnostic(
+        &cloud_error(ErrorKind::Throttled).with_attempts(4),
+        "list images",
+    );
     assert!(d.detail.contains("\nAttempts: 4\n"), "{}", d.detail);
 }
 
@@ -76,7 +83,8 @@ fn missing_credentials_name_the_arguments_and_variables() {
 
 #[test]
 fn provider_block_errors_point_at_the_argument_and_say_how_to_fix_it() {
-    let block = |name: &str, fields: Vec<(&str, Value)>| Value::object([(name, Value::object(fields))]);
+    let block =
+        |name: &str, fields: Vec<(&str, Value)>| Value::object([(name, Value::object(fields))]);
     let cases: Vec<(Value, &str, &str)> = vec![
         (Value::object([("max_retries", Value::number(11))]), "Invalid max_retries",
          "max_retries must be a whole number from 0 to 10, got 11. Use 0 to never retry, or leave it out for the default (3)."),
@@ -108,9 +116,31 @@ fn argument_checks_list_what_is_allowed() {
     args::enumerated(&config, "image_type", &["Base", "Custom"], &mut diags);
     args::check_regex(&config, "name_regex", &mut diags);
     args::check_conflict(&config, "a", "b", "a already names the images.", &mut diags);
-    let got: Vec<(&str, &str)> = diags.0.iter().map(|d| (&d.summary[..], &d.detail[..])).collect();
-    assert_eq!(got[0], ("Invalid image_type", "\"linux\" is not a valid image_type. Use one of: \"Base\", \"Custom\"."));
+    let got: Vec<(&str, &str)> = diags
+        .0
+        .iter()
+        .map(|d| (&d.summary[..], &d.detail[..]))
+        .collect();
+    assert_eq!(
+        got[0],
+        (
+            "Invalid image_type",
+            "\"linux\" is not a valid image_type. Use one of: \"Base\", \"Custom\"."
+        )
+    );
     assert_eq!(got[1].0, "Invalid name_regex");
-    assert!(got[1].1.starts_with("\"(\" is not a valid regular expression (Rust regex syntax):\n"), "{}", got[1].1);
-    assert_eq!(got[2], ("Conflicting arguments a and b", "a and b cannot be used together: a already names the images."));
+    assert!(
+        got[1]
+            .1
+            .starts_with("\"(\" is not a valid regular expression (Rust regex syntax):\n"),
+        "{}",
+        got[1].1
+    );
+    assert_eq!(
+        got[2],
+        (
+            "Conflicting arguments a and b",
+            "a and b cannot be used together: a already names the images."
+        )
+    );
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::cty::Type;
-use crate::schema::{Attribute, Block, Description, Mode, Nesting, NestedBlock, Schema};
+use crate::schema::{Attribute, Block, Description, Mode, NestedBlock, Nesting, Schema};
 
 /// `docs/index.md`.
 pub fn provider_page<'a>(
@@ -20,7 +20,11 @@ pub fn provider_page<'a>(
     push_description(&mut out, &block.description);
     out.push_str("## Data Sources\n\n");
     for name in data_sources {
-        let _ = writeln!(out, "- [`{name}`](data-sources/{}.md)", super::short_name(name));
+        let _ = writeln!(
+            out,
+            "- [`{name}`](data-sources/{}.md)",
+            super::short_name(name)
+        );
     }
     out.push('\n');
     push_example(&mut out, example);
@@ -95,7 +99,9 @@ fn push_reference(out: &mut String, block: &Block) {
     push_list(out, "### Optional", optional);
     let attributes = items(block, "", |m| m == Mode::Computed, &mut Vec::new());
     if !attributes.is_empty() {
-        out.push_str("## Attribute Reference\n\nIn addition to the arguments above, this exports:\n\n");
+        out.push_str(
+            "## Attribute Reference\n\nIn addition to the arguments above, this exports:\n\n",
+        );
         for item in &attributes {
             let _ = writeln!(out, "{}", item.1);
         }
@@ -123,9 +129,21 @@ fn push_reference(out: &mut String, block: &Block) {
                 push_description(out, &b.block.description);
                 let mut deeper = Vec::new();
                 let all = items(&b.block, &path, |_| true, &mut deeper);
-                push_list(out, "Required:", all.iter().filter(|i| i.0 == Group::Required));
-                push_list(out, "Optional:", all.iter().filter(|i| i.0 == Group::Optional));
-                push_list(out, "Read-Only:", all.iter().filter(|i| i.0 == Group::ReadOnly));
+                push_list(
+                    out,
+                    "Required:",
+                    all.iter().filter(|i| i.0 == Group::Required),
+                );
+                push_list(
+                    out,
+                    "Optional:",
+                    all.iter().filter(|i| i.0 == Group::Optional),
+                );
+                push_list(
+                    out,
+                    "Read-Only:",
+                    all.iter().filter(|i| i.0 == Group::ReadOnly),
+                );
                 nested.extend(deeper);
             }
             Nested::Object(path, a) => {
@@ -241,7 +259,11 @@ fn push_object_fields(out: &mut String, a: &Attribute) {
             .and_then(|t| t.get(name))
             .map(type_name)
             .unwrap_or_else(|| "Dynamic".to_string());
-        let _ = writeln!(out, "- `{name}` ({ty}) {}", capitalized(description.text.trim()));
+        let _ = writeln!(
+            out,
+            "- `{name}` ({ty}) {}",
+            capitalized(description.text.trim())
+        );
     }
     out.push('\n');
 }

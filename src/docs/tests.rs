@@ -11,9 +11,11 @@ fn sample() -> ProviderSchema {
             .block(
                 "cloud",
                 Nesting::Single,
-                Block::new()
-                    .describe("Credentials.")
-                    .attr(Attribute::optional("secret", Type::String).sensitive().describe("The secret.")),
+                Block::new().describe("Credentials.").attr(
+                    Attribute::optional("secret", Type::String)
+                        .sensitive()
+                        .describe("The secret."),
+                ),
             ),
     );
     let ds = Schema::new(
@@ -34,7 +36,9 @@ fn sample() -> ProviderSchema {
                 Nesting::List,
                 Block::new()
                     .attr(Attribute::required("name", Type::String).describe("Filter name."))
-                    .attr(Attribute::required("values", Type::list(Type::String)).describe("Values.")),
+                    .attr(
+                        Attribute::required("values", Type::list(Type::String)).describe("Values."),
+                    ),
             )
             .limit_items(0, 10),
     );
@@ -57,7 +61,11 @@ fn pages_carry_types_modes_sensitivity_nesting_and_examples() {
     let examples = tempfile::tempdir().expect("tempdir");
     let ds_dir = examples.path().join("data-sources/cloudimage_x_images");
     std::fs::create_dir_all(&ds_dir).expect("mkdir");
-    std::fs::write(ds_dir.join("data-source.tf"), "data \"cloudimage_x_images\" \"a\" {}\n").expect("write");
+    std::fs::write(
+        ds_dir.join("data-source.tf"),
+        "data \"cloudimage_x_images\" \"a\" {}\n",
+    )
+    .expect("write");
     let pages = pages(&sample(), examples.path()).expect("pages");
     let index = page(&pages, "index.md");
     let ds = page(&pages, "data-sources/x_images.md");
@@ -79,15 +87,29 @@ fn pages_carry_types_modes_sensitivity_nesting_and_examples() {
     for (text, needle) in cases {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
-    assert!(!index.contains("## Example Usage"), "no provider example was given");
-    assert!(!ds.contains("\n\n\n") && ds.ends_with("```\n") || ds.ends_with(")\n") || ds.ends_with('\n'));
+    assert!(
+        !index.contains("## Example Usage"),
+        "no provider example was given"
+    );
+    assert!(
+        !ds.contains("\n\n\n") && ds.ends_with("```\n")
+            || ds.ends_with(")\n")
+            || ds.ends_with('\n')
+    );
 }
 
 #[test]
 fn folded_field_descriptions_reach_terraform() {
     let schema = sample();
-    let images = schema.data_sources["cloudimage_x_images"].block.attribute("images").cloned().expect("images");
-    assert_eq!(images.description.text, "The images. Each has `id`: image id; `size`: size in GB.");
+    let images = schema.data_sources["cloudimage_x_images"]
+        .block
+        .attribute("images")
+        .cloned()
+        .expect("images");
+    assert_eq!(
+        images.description.text,
+        "The images. Each has `id`: image id; `size`: size in GB."
+    );
 }
 
 #[test]

@@ -371,13 +371,18 @@ pub fn parse_endpoint(text: &str) -> Result<Url, String> {
     };
     let url = Url::parse(&with_scheme).map_err(|e| format!("{text:?} is not a valid URL: {e}. Write it like \"https://bcc.bj.baidubce.com\" or \"http://127.0.0.1:18080\"."))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("{text:?} must use http or https, e.g. \"https://{}\".", url.host_str().unwrap_or("host")));
+        return Err(format!(
+            "{text:?} must use http or https, e.g. \"https://{}\".",
+            url.host_str().unwrap_or("host")
+        ));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(format!("{text:?} has no host. Write it like \"https://bcc.bj.baidubce.com\" or \"http://127.0.0.1:18080\"."));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("{text:?} must not have a query or fragment: give the scheme, host and port only."));
+        return Err(format!(
+            "{text:?} must not have a query or fragment: give the scheme, host and port only."
+        ));
     }
     Ok(url)
 }
