@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo, from a fresh clone: builds the provider and the local cloud emulator, starts the emulator,
-# runs `terraform init` + `apply` on examples/demo with Terraform 1.0.3 against it, prints what it found,
-# then stops the emulator. Nothing leaves this machine.
+# runs `terraform init` + `apply` on examples/demo with Terraform 1.0.3 against it — Baidu AI Cloud, UCloud
+# and Tencent Cloud (API 3.0) — prints the images it found, then stops the emulator. Nothing leaves this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -38,6 +38,9 @@ cp -r "$root/examples/demo" "$work/demo"
 export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 # The emulator's built-in test credentials (src/mock/credentials.rs).
 export BAIDUCLOUD_ACCESS_KEY=mock-baidu-ak BAIDUCLOUD_SECRET_KEY=mock-baidu-sk CLOUDIMAGE_BAIDU_ENDPOINT="$endpoint"
+export UCLOUD_PUBLIC_KEY=mock-ucloud-public UCLOUD_PRIVATE_KEY=mock-ucloud-private CLOUDIMAGE_UCLOUD_ENDPOINT="$endpoint"
+export TENCENTCLOUD_SECRET_ID=AKIDmockTencent0000000000000000000000 TENCENTCLOUD_SECRET_KEY=mock-tencent-sk
+export CLOUDIMAGE_TENCENT_ENDPOINT="$endpoint"
 
 cd "$work/demo"
 echo "== terraform init"

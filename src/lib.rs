@@ -7,6 +7,7 @@
 //! - [`provider`]: the provider core — configuration, diagnostics, dispatch to data sources.
 //! - [`data_sources`]: one module per data-source family: config → query → images → state.
 //! - [`cloud`]: knows nothing of Terraform — signers, HTTP with retries, clients for each cloud API.
+//! - [`docs`]: registry docs generated from the schema (`terraform-provider-cloudimage docs`).
 //! - [`mock`]: the local cloud emulator used by tests and the demo.
 //! - [`logging`]: hclog-compatible JSON logs on stderr.
 //! - [`secret`]: a string that never prints.
@@ -14,6 +15,7 @@
 pub mod cloud;
 pub mod cty;
 pub mod data_sources;
+pub mod docs;
 pub mod logging;
 pub mod mock;
 pub mod provider;

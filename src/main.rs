@@ -1,5 +1,6 @@
 //! `terraform-provider-cloudimage`: started by Terraform as a go-plugin gRPC plugin, or by a developer
-//! with `--debug` (a long-running server to reattach to) or `--version`.
+//! with `--debug` (a long-running server to reattach to), `--version`, or `docs [DIR]` (regenerates the
+//! registry docs from the schema).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -20,8 +21,9 @@ fn main() -> ExitCode {
             );
             return ExitCode::SUCCESS;
         }
+        Some("docs") => return docs(args.get(1).map(String::as_str)),
         Some(other) => {
-            eprintln!("unknown argument {other:?}; usage: terraform-provider-cloudimage [--debug | --version]");
+            eprintln!("unknown argument {other:?}; usage: terraform-provider-cloudimage [--debug | --version | docs [DIR]]");
             return ExitCode::from(2);
         }
     };
@@ -68,6 +70,21 @@ fn main() -> ExitCode {
         Err(e) => {
             tracing::error!(error = %e, "provider server failed");
             eprintln!("terraform-provider-cloudimage: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `docs [DIR]`: writes the registry docs generated from this binary's schema.
+fn docs(dir: Option<&str>) -> ExitCode {
+    let provider = Provider::new(data_sources::registry());
+    match terraform_provider_cloudimage::docs::run_command(&provider.schema(), dir) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("terraform-provider-cloudimage docs: {e}");
             ExitCode::from(1)
         }
     }

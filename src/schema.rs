@@ -37,6 +37,18 @@ pub struct Attribute {
     pub description: Description,
     /// `Some(message)` marks the attribute deprecated.
     pub deprecated: Option<String>,
+    /// For an attribute holding objects (e.g. `images`): a description of each field, for the docs.
+    pub object_fields: Option<ObjectFields>,
+}
+
+/// Descriptions of the fields of an object-typed attribute. Terraform's schema has no place for them, so
+/// [`Attribute::describe_fields`] also folds them into the attribute's own description.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectFields {
+    /// The attribute's description without the folded-in field list.
+    pub summary: Description,
+    /// Field name and description, in the order to show them.
+    pub fields: Vec<(String, Description)>,
 }
 
 /// Nesting modes of nested blocks, with Terraform's meaning.
@@ -93,6 +105,7 @@ impl Attribute {
             sensitive: false,
             description: Description::default(),
             deprecated: None,
+            object_fields: None,
         }
     }
     pub fn required(name: &str, ty: Type) -> Self {
@@ -110,6 +123,26 @@ impl Attribute {
     /// Sets a markdown description.
     pub fn describe(mut self, text: impl Into<String>) -> Self {
         self.description = Description::markdown(text);
+        self
+    }
+    /// Describes each field of an object-typed attribute (markdown). Call after [`Attribute::describe`]:
+    /// the docs show the fields as a nested list, and Terraform sees them appended to the description.
+    pub fn describe_fields<'a>(
+        mut self,
+        fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        let fields: Vec<(String, Description)> = fields
+            .into_iter()
+            .map(|(name, text)| (name.to_string(), Description::markdown(text)))
+            .collect();
+        let listed = fields
+            .iter()
+            .map(|(name, d)| format!("`{name}`: {}", d.text))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let summary = self.description.clone();
+        self.description.text = format!("{} Each has {listed}.", summary.text);
+        self.object_fields = Some(ObjectFields { summary, fields });
         self
     }
     pub fn sensitive(mut self) -> Self {

@@ -1,5 +1,6 @@
-# A tour of cloudimage. With the local emulator (scripts/demo.sh) credentials and endpoints come from the
-# environment; against the real clouds, export the real credentials and leave the *_ENDPOINT variables unset.
+# A tour of cloudimage on all three clouds. With the local emulator (scripts/demo.sh) credentials and
+# endpoints come from the environment; against the real clouds, export the real credentials and leave the
+# CLOUDIMAGE_*_ENDPOINT variables unset.
 terraform {
   required_providers {
     cloudimage = {
@@ -12,7 +13,16 @@ provider "cloudimage" {
   baidu {
     region = "bj"
   }
+  ucloud {
+    region = "cn-bj2"
+  }
+  tencent {
+    region = "ap-guangzhou"
+    api    = "v3"
+  }
 }
+
+# --- Baidu AI Cloud (BCC) ---
 
 # Every Ubuntu image of the account, newest first.
 data "cloudimage_baidu_images" "ubuntu" {
@@ -32,6 +42,35 @@ data "cloudimage_baidu_spec_images" "gpu" {
   spec = "bcc.gn5.c8m32.1v100"
 }
 
+# --- UCloud (UHost) ---
+
+# The base images of one zone.
+data "cloudimage_ucloud_images" "base" {
+  zone       = "cn-bj2-02"
+  image_type = "Base"
+}
+
+# The newest available Ubuntu image.
+data "cloudimage_ucloud_image" "ubuntu" {
+  os_name     = "ubuntu"
+  most_recent = true
+}
+
+# --- Tencent Cloud (CVM API 3.0) ---
+
+# Public images that run on an instance type.
+data "cloudimage_tencent_images" "s5" {
+  instance_type = "S5.MEDIUM2"
+  image_type    = "PUBLIC_IMAGE"
+}
+
+# The newest public Ubuntu image.
+data "cloudimage_tencent_image" "ubuntu" {
+  image_type  = "PUBLIC_IMAGE"
+  os_name     = "ubuntu"
+  most_recent = true
+}
+
 output "baidu_ubuntu_count" {
   value = data.cloudimage_baidu_images.ubuntu.total_count
 }
@@ -46,4 +85,20 @@ output "baidu_centos" {
 
 output "baidu_gpu_images" {
   value = "${data.cloudimage_baidu_spec_images.gpu.total_count} images, e.g. ${join(", ", slice(data.cloudimage_baidu_spec_images.gpu.ids, 0, 3))}"
+}
+
+output "ucloud_base_images" {
+  value = "${data.cloudimage_ucloud_images.base.total_count} images, e.g. ${join(", ", slice(data.cloudimage_ucloud_images.base.images[*].name, 0, 3))}"
+}
+
+output "ucloud_ubuntu" {
+  value = "${data.cloudimage_ucloud_image.ubuntu.id} ${data.cloudimage_ucloud_image.ubuntu.name} (${data.cloudimage_ucloud_image.ubuntu.create_time})"
+}
+
+output "tencent_s5_images" {
+  value = "${data.cloudimage_tencent_images.s5.total_count} images, e.g. ${join(", ", slice(data.cloudimage_tencent_images.s5.images[*].name, 0, 3))}"
+}
+
+output "tencent_ubuntu" {
+  value = "${data.cloudimage_tencent_image.ubuntu.id} ${data.cloudimage_tencent_image.ubuntu.name} (${data.cloudimage_tencent_image.ubuntu.create_time})"
 }

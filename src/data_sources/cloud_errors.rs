@@ -8,7 +8,10 @@ use crate::provider::Diagnostic;
 pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
     let cloud = err.cloud();
     let summary = match err.kind() {
-        ErrorKind::Cancelled => format!("Cancelled: {} {what}", cloud.display_name()),
+        ErrorKind::Cancelled => format!(
+            "Cancelled while trying to {what} on {}",
+            cloud.display_name()
+        ),
         _ => format!("Failed to {what} on {}", cloud.display_name()),
     };
     let mut lines = vec![format!("API action: {}", err.action())];
@@ -39,11 +42,16 @@ pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
         ErrorKind::Timeout => "The cloud did not answer in time. Retry, or raise request_timeout in the provider block.".to_string(),
         ErrorKind::Network => "The cloud could not be reached. Check the endpoint, DNS and proxy settings.".to_string(),
         ErrorKind::Cancelled => "Terraform asked the provider to stop (for example after Ctrl-C), so the read was abandoned.".to_string(),
-        ErrorKind::MalformedResponse | ErrorKind::Paging => {
-            "The cloud's answer could not be used; no partial result was returned. Retry; if it persists, report it with the request id.".to_string()
+        ErrorKind::MalformedResponse => {
+            "The cloud's answer was not in the shape its API documents, so no partial result was returned. Retry; if it persists, report it with the request id.".to_string()
         }
-        ErrorKind::TooLarge => "The cloud's answer was larger than this provider accepts.".to_string(),
-        _ => "Check the arguments of this data source.".to_string(),
+        ErrorKind::Paging => {
+            "The pages of the listing did not fit together (the catalogue may have changed while it was read), so no partial result was returned. Retry; if it persists, report it with the request id.".to_string()
+        }
+        ErrorKind::TooLarge => "The cloud's answer was larger than this provider accepts. Narrow the query (for example an image type, zone or filter) so fewer images come back.".to_string(),
+        ErrorKind::Config => format!("Check the endpoint in the provider's {} block (or its CLOUDIMAGE_*_ENDPOINT variable) and any proxy settings.", cloud.id()),
+        ErrorKind::InvalidRequest => "The query cannot be sent as written. Check this data source's arguments.".to_string(),
+        _ => "The cloud rejected the request; its error code and message above say why. Check this data source's arguments (region, ids, filters) against them.".to_string(),
     };
     lines.push(String::new());
     lines.push(hint);

@@ -81,7 +81,10 @@ pub fn endpoint(
         .map(|u| u.as_str().to_string())
         .unwrap_or_else(|| default.to_string());
     Endpoint::parse(&raw).map_err(|e| {
-        Diagnostic::error("Invalid endpoint", e.to_string())
+        Diagnostic::error(
+            "Invalid endpoint",
+            format!("The {block} endpoint cannot be used: {e}. Set endpoint in the provider's {block} block (or its CLOUDIMAGE_*_ENDPOINT variable) to a URL like \"https://host\" or \"http://127.0.0.1:18080\", or unset it for the cloud's default."),
+        )
             .at(attr_path(&[block, "endpoint"]))
             .into()
     })

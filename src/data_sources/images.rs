@@ -182,16 +182,11 @@ impl<F: ImageFamily> DataSource for Plural<F> {
         {
             block = block.attr(a);
         }
-        let images_description = attrs
-            .iter()
-            .map(|a| format!("`{}`: {}", a.name, a.description))
-            .collect::<Vec<_>>()
-            .join("; ");
         block = block
             .attr(Attribute::optional("output_file", Type::String).describe("Also write `images` as pretty JSON to this file."))
-            .attr(Attribute::computed("images", Type::list(object_type(&attrs))).describe(format!(
-                "The matching images, newest first where the API returns creation times (ties by id). Each has {images_description}."
-            )))
+            .attr(Attribute::computed("images", Type::list(object_type(&attrs)))
+                .describe("The matching images, newest first where the API returns creation times (ties by id).")
+                .describe_fields(attrs.iter().map(|a| (a.name, a.description))))
             .attr(Attribute::computed("ids", Type::list(Type::String)).describe("The ids of `images`, in the same order."))
             .attr(Attribute::computed("total_count", Type::Number).describe("The number of `images`."))
             .attr(Attribute::computed("id", Type::String).describe("A stable hash of the region, the query and the ids found."));
@@ -541,7 +536,7 @@ fn write_output_file(path: &str, objects: &[Value]) -> Result<(), Diagnostic> {
     std::fs::write(path, text + "\n").map_err(|e| {
         Diagnostic::error(
             "Cannot write output_file",
-            format!("Writing {path:?} failed: {e}."),
+            format!("Writing the images to {path:?} failed: {e}. Check that the directory exists and is writable, or remove output_file."),
         )
         .at(attr_path(&["output_file"]))
     })

@@ -13,6 +13,8 @@ mod selection;
 mod tencent;
 mod tencent_query;
 mod ucloud;
+#[cfg(test)]
+mod wording_tests;
 
 use std::sync::Arc;
 

@@ -236,7 +236,7 @@ fn query_error(e: &TencentQueryError) -> Diagnostic {
     };
     Diagnostic::error(
         "Invalid Tencent Cloud image query",
-        format!("The query cannot be sent: {e}."),
+        format!("The query cannot be sent: {e}. Check image_ids, filter and image_type of this data source."),
     )
     .at(path)
 }

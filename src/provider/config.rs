@@ -204,7 +204,7 @@ pub fn resolve(config: &Value, env: Env<'_>) -> (ProviderSettings, Diagnostics) 
                     &["max_retries"],
                     "Invalid max_retries",
                     format!(
-                        "max_retries must be a whole number from 0 to {MAX_MAX_RETRIES}, got {n}."
+                        "max_retries must be a whole number from 0 to {MAX_MAX_RETRIES}, got {n}. Use 0 to never retry, or leave it out for the default ({DEFAULT_MAX_RETRIES})."
                     ),
                 );
                 DEFAULT_MAX_RETRIES
@@ -219,12 +219,16 @@ pub fn resolve(config: &Value, env: Env<'_>) -> (ProviderSettings, Diagnostics) 
                 reader.error(
                     &["request_timeout"],
                     "Invalid request_timeout",
-                    "request_timeout must be longer than zero, e.g. \"30s\".",
+                    "request_timeout must be longer than zero, or every request would time out at once. Write e.g. \"30s\", or leave it out for the default.",
                 );
                 DEFAULT_REQUEST_TIMEOUT
             }
             Err(why) => {
-                reader.error(&["request_timeout"], "Invalid request_timeout", why);
+                reader.error(
+                    &["request_timeout"],
+                    "Invalid request_timeout",
+                    format!("request_timeout sets how long one HTTP attempt may take, but {why}. Write a Go-style duration such as \"30s\", \"1m30s\" or \"500ms\"."),
+                );
                 DEFAULT_REQUEST_TIMEOUT
             }
         },
@@ -367,13 +371,18 @@ pub fn parse_endpoint(text: &str) -> Result<Url, String> {
     };
     let url = Url::parse(&with_scheme).map_err(|e| format!("{text:?} is not a valid URL: {e}. Write it like \"https://bcc.bj.baidubce.com\" or \"http://127.0.0.1:18080\"."))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("{text:?} must use http or https."));
+        return Err(format!(
+            "{text:?} must use http or https, e.g. \"https://{}\".",
+            url.host_str().unwrap_or("host")
+        ));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("{text:?} has no host."));
+        return Err(format!("{text:?} has no host. Write it like \"https://bcc.bj.baidubce.com\" or \"http://127.0.0.1:18080\"."));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("{text:?} must not have a query or fragment."));
+        return Err(format!(
+            "{text:?} must not have a query or fragment: give the scheme, host and port only."
+        ));
     }
     Ok(url)
 }

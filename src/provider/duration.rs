@@ -55,7 +55,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
 }
 
 fn invalid(text: &str) -> String {
-    format!("{text:?} is not a duration; write it like \"30s\", \"1m30s\" or \"500ms\"")
+    format!("{text:?} is not a duration")
 }
 
 #[cfg(test)]

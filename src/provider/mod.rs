@@ -119,7 +119,7 @@ impl Provider {
             }
             Err(e) => diags.push(Diagnostic::error(
                 "Cannot start the HTTP client",
-                e.to_string(),
+                format!("The provider could not set up HTTPS for calling the clouds: {e}. This points at the machine's TLS setup or a bug in the provider; please report it with this message."),
             )),
         }
         diags
@@ -195,7 +195,7 @@ fn drops_warned_data_sources(terraform_version: &str) -> bool {
 fn unknown_data_source(type_name: &str) -> Diagnostic {
     Diagnostic::error(
         "Unknown data source",
-        format!("This provider has no data source named {type_name:?}."),
+        format!("This provider has no data source named {type_name:?}. Check the spelling against the provider's docs, or upgrade the provider if the data source is newer than this version."),
     )
 }
 

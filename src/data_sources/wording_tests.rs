@@ -1,0 +1,146 @@
+//! Pins the exact wording of the diagnostics users meet most: cloud errors of every kind, missing
+//! credentials, and the plan-time checks of the provider block and of data-source arguments. Each says
+//! what failed, why, and what to do; a change here should be a deliberate edit of this table.
+
+use crate::cloud::error::{Cloud, CloudError, ErrorKind};
+use crate::cty::Value;
+use crate::provider::config::{self, CloudSettings};
+use crate::provider::{Diagnostic, Diagnostics};
+use crate::secret::Secret;
+
+use super::{args, cloud_errors, credentials};
+
+fn only(diags: Diagnostics) -> Diagnostic {
+    assert_eq!(diags.0.len(), 1, "expected one diagnostic, got {diags:?}");
+    diags.0.into_iter().next().expect("one diagnostic")
+}
+
+fn cloud_error(kind: ErrorKind) -> CloudError {
+    CloudError::new(Cloud::Tencent, "DescribeImages", kind, "the message")
+        .with_status(400)
+        .with_code("TheCode")
+        .with_request_id(Some("req-1".into()))
+        .with_credential_id("AKIDexample")
+}
+
+const HEADER: &str = "API action: DescribeImages\nHTTP status: 400\nError code: TheCode\nMessage: the message\nRequest id: req-1\n\n";
+
+#[test]
+fn cloud_errors_say_what_failed_why_and_what_to_do() {
+    let failed = "Failed to list images on Tencent Cloud";
+    let cases: &[(ErrorKind, &str, &str)] = &[
+        (ErrorKind::Auth, failed, "The secret id \"AKIDexample\" was used. Check the credentials in the provider's tencent block or their environment variables, and that the clock of this machine is right."),
+        (ErrorKind::Throttled, failed, "The cloud kept throttling requests. Retry later, or raise max_retries in the provider block."),
+        (ErrorKind::Timeout, failed, "The cloud did not answer in time. Retry, or raise request_timeout in the provider block."),
+        (ErrorKind::Network, failed, "The cloud could not be reached. Check the endpoint, DNS and proxy settings."),
+        (ErrorKind::Cancelled, "Cancelled while trying to list images on Tencent Cloud", "Terraform asked the provider to stop (for example after Ctrl-C), so the read was abandoned."),
+        (ErrorKind::MalformedResponse, failed, "The cloud's answer was not in the shape its API documents, so no partial result was returned. Retry; if it persists, report it with the request id."),
+        (ErrorKind::Paging, failed, "The pages of the listing did not fit together (the catalogue may have changed while it was read), so no partial result was returned. Retry; if it persists, report it with the request id."),
+        (ErrorKind::TooLarge, failed, "The cloud's answer was larger than this provider accepts. Narrow the query (for example an image type, zone or filter) so fewer images come back."),
+        (ErrorKind::Config, failed, "Check the endpoint in the provider's tencent block (or its CLOUDIMAGE_*_ENDPOINT variable) and any proxy settings."),
+        (ErrorKind::InvalidRequest, failed, "The query cannot be sent as written. Check this data source's arguments."),
+        (ErrorKind::Api, failed, "The cloud rejected the request; its error code and message above say why. Check this data source's arguments (region, ids, filters) against them."),
+    ];
+    for (kind, summary, hint) in cases {
+        let d = cloud_errors::diagnostic(&cloud_error(*kind), "list images");
+        assert_eq!(
+            (&d.summary[..], &d.detail[..]),
+            (*summary, &format!("{HEADER}{hint}")[..]),
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
+fn cloud_errors_count_attempts_and_never_show_more_than_the_key_id() {
+    let d = cloud_errors::diagnostic(
+        &cloud_error(ErrorKind::Throttled).with_attempts(4),
+        "list images",
+    );
+    assert!(d.detail.contains("\nAttempts: 4\n"), "{}", d.detail);
+}
+
+#[test]
+fn missing_credentials_name_the_arguments_and_variables() {
+    let with = |id: Option<&str>, secret: Option<&str>| CloudSettings {
+        key_id: id.map(str::to_string),
+        secret: secret.map(Secret::new),
+        ..Default::default()
+    };
+    let cases: &[(CloudSettings, &credentials::Names, &str, &str)] = &[
+        (with(None, None), &credentials::BAIDU, "Missing Baidu AI Cloud credentials",
+         "This data source calls Baidu AI Cloud but the provider has no access_key (environment variable BAIDUCLOUD_ACCESS_KEY) and secret_key (environment variable BAIDUCLOUD_SECRET_KEY). Set them in the provider's baidu block, or export BAIDUCLOUD_ACCESS_KEY and BAIDUCLOUD_SECRET_KEY."),
+        (with(Some("pub"), None), &credentials::UCLOUD, "Missing UCloud credentials",
+         "This data source calls UCloud but the provider has no private_key (environment variable UCLOUD_PRIVATE_KEY). Set them in the provider's ucloud block, or export UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY."),
+        (with(None, Some("sk")), &credentials::TENCENT, "Missing Tencent Cloud credentials",
+         "This data source calls Tencent Cloud but the provider has no secret_id (environment variable TENCENTCLOUD_SECRET_ID). Set them in the provider's tencent block, or export TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY."),
+    ];
+    for (settings, names, summary, detail) in cases {
+        let d = only(credentials::require(settings, names).expect_err("missing"));
+        assert_eq!((&d.summary[..], &d.detail[..]), (*summary, *detail));
+    }
+}
+
+#[test]
+fn provider_block_errors_point_at_the_argument_and_say_how_to_fix_it() {
+    let block =
+        |name: &str, fields: Vec<(&str, Value)>| Value::object([(name, Value::object(fields))]);
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (Value::object([("max_retries", Value::number(11))]), "Invalid max_retries",
+         "max_retries must be a whole number from 0 to 10, got 11. Use 0 to never retry, or leave it out for the default (3)."),
+        (Value::object([("request_timeout", Value::string("30"))]), "Invalid request_timeout",
+         "request_timeout sets how long one HTTP attempt may take, but \"30\" is missing a unit (ns, us, ms, s, m, h, d). Write a Go-style duration such as \"30s\", \"1m30s\" or \"500ms\"."),
+        (Value::object([("request_timeout", Value::string("0s"))]), "Invalid request_timeout",
+         "request_timeout must be longer than zero, or every request would time out at once. Write e.g. \"30s\", or leave it out for the default."),
+        (block("tencent", vec![("api", Value::string("v2"))]), "Invalid Tencent Cloud API",
+         "api must be \"v3\" (CVM API 3.0) or \"legacy\" (image.api.qcloud.com), got \"v2\"."),
+        (block("baidu", vec![("endpoint", Value::string("ftp://example.com"))]), "Invalid endpoint",
+         "\"ftp://example.com\" must use http or https, e.g. \"https://example.com\"."),
+    ];
+    for (config, summary, detail) in cases {
+        let d = only(config::validate(&config));
+        assert_eq!((&d.summary[..], &d.detail[..]), (summary, detail));
+        assert!(d.path.is_some(), "{summary} points at its argument");
+    }
+}
+
+#[test]
+fn argument_checks_list_what_is_allowed() {
+    let config = Value::object([
+        ("image_type", Value::string("linux")),
+        ("name_regex", Value::string("(")),
+        ("a", Value::string("x")),
+        ("b", Value::string("y")),
+    ]);
+    let mut diags = Diagnostics::new();
+    args::enumerated(&config, "image_type", &["Base", "Custom"], &mut diags);
+    args::check_regex(&config, "name_regex", &mut diags);
+    args::check_conflict(&config, "a", "b", "a already names the images.", &mut diags);
+    let got: Vec<(&str, &str)> = diags
+        .0
+        .iter()
+        .map(|d| (&d.summary[..], &d.detail[..]))
+        .collect();
+    assert_eq!(
+        got[0],
+        (
+            "Invalid image_type",
+            "\"linux\" is not a valid image_type. Use one of: \"Base\", \"Custom\"."
+        )
+    );
+    assert_eq!(got[1].0, "Invalid name_regex");
+    assert!(
+        got[1]
+            .1
+            .starts_with("\"(\" is not a valid regular expression (Rust regex syntax):\n"),
+        "{}",
+        got[1].1
+    );
+    assert_eq!(
+        got[2],
+        (
+            "Conflicting arguments a and b",
+            "a and b cannot be used together: a already names the images."
+        )
+    );
+}
