@@ -90,7 +90,7 @@ impl Provider {
     }
 
     pub fn configure(&self, config: &Value) -> Diagnostics {
-        let (settings, mut diags) = config::resolve(config, &*self.env);
+        let (settings, diags) = config::resolve(config, &*self.env);
         if diags.has_errors() {
             return diags;
         }
@@ -99,20 +99,14 @@ impl Provider {
             request_timeout: settings.request_timeout,
         };
         let cancel = self.cancel.read().map(|c| c.clone()).unwrap_or_default();
-        match HttpExecutor::new(http, cancel) {
-            Ok(executor) => {
-                let configured = Configured {
-                    settings: Arc::new(settings),
-                    cloud: CloudContext::new(executor),
-                };
-                if let Ok(mut slot) = self.configured.write() {
-                    *slot = Some(Arc::new(configured));
-                }
-            }
-            Err(e) => diags.push(Diagnostic::error(
-                "Cannot start the HTTP client",
-                e.to_string(),
-            )),
+        // The HTTP client (TLS roots, pool) is built by the first read: most plugin processes are
+        // configured and never read anything.
+        let configured = Configured {
+            settings: Arc::new(settings),
+            cloud: CloudContext::new(HttpExecutor::lazy(http, cancel)),
+        };
+        if let Ok(mut slot) = self.configured.write() {
+            *slot = Some(Arc::new(configured));
         }
         diags
     }
