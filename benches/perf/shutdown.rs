@@ -1,7 +1,8 @@
 //! Figure 2: `Shutdown` RPC → process exit, measured the way Terraform's plugin client ends a
 //! provider: handshake with `PLUGIN_CLIENT_CERT` set, connect (TLS pinned to the announced
 //! certificate when there is one), ask for the schema, call `GRPCController.Shutdown`, close the
-//! connection, wait for the process. The clock runs from sending `Shutdown` to `wait()` returning.
+//! connection, wait for the process. The clock runs from sending `Shutdown` to the process being
+//! reaped (polled every 0.1 ms).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -142,6 +143,18 @@ async fn connect(
         .map_err(|e| e.to_string())
 }
 
+/// A provider process, killed if a run ends early.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 trait IoStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> IoStream for T {}
 
@@ -151,25 +164,26 @@ async fn once(
     pem: &str,
     identity: &(CertificateDer<'static>, PrivateKeyDer<'static>),
 ) -> Result<Duration, String> {
-    let mut child = Command::new(binary)
-        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
-        .env("PLUGIN_MIN_PORT", "10000")
-        .env("PLUGIN_MAX_PORT", "25000")
-        .env("PLUGIN_CLIENT_CERT", pem)
-        .env_remove("TF_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("{binary}: {e}"))?;
+    let mut child = Running(
+        Command::new(binary)
+            .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+            .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+            .env("PLUGIN_MIN_PORT", "10000")
+            .env("PLUGIN_MAX_PORT", "25000")
+            .env("PLUGIN_CLIENT_CERT", pem)
+            .env_remove("TF_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("{binary}: {e}"))?,
+    );
     let mut line = String::new();
     // Kept open until the process is gone: a closed pipe must not be what ends it.
-    let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+    let mut stdout = BufReader::new(child.0.stdout.take().ok_or("no stdout")?);
     stdout.read_line(&mut line).map_err(|e| e.to_string())?;
     let fields: Vec<&str> = line.trim_end().split('|').collect();
     if fields.len() < 5 {
-        let _ = child.kill();
         return Err(format!("bad handshake line {line:?}"));
     }
     let cert = fields
@@ -196,19 +210,20 @@ async fn once(
             .await
             .map_err(|e| e.to_string())?;
     }
-    let (tx, rx) = std::sync::mpsc::channel();
-    let waiter = std::thread::spawn(move || {
-        let status = child.wait();
-        let _ = tx.send(Instant::now());
-        status
-    });
     let started = Instant::now();
     // go-plugin ignores the answer (an exiting plugin may not send one) and closes the connection.
     let _ = GrpcControllerClient::new(channel).shutdown(Empty {}).await;
-    let exited = rx
-        .recv_timeout(Duration::from_secs(5))
-        .map_err(|_| format!("{binary} did not exit within 5 s of Shutdown"))?;
-    let _ = waiter.join();
+    let deadline = started + Duration::from_secs(5);
+    let exited = loop {
+        if child.0.try_wait().map_err(|e| e.to_string())?.is_some() {
+            break Instant::now();
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{binary} did not exit within 5 s of Shutdown"));
+        }
+        // Fine-grained polling: the figure is in milliseconds.
+        std::thread::sleep(Duration::from_micros(100));
+    };
     drop(stdout);
     Ok(exited.saturating_duration_since(started))
 }
