@@ -21,6 +21,7 @@ usage: cloudimage-mock [--port N] [--fault SPEC]... [--latency-ms N]
 Serves Baidu BCC, UCloud and Tencent CVM image APIs on http://127.0.0.1:PORT (default 18080; 0 = any).
 Built-in keys: Baidu mock-baidu-ak/mock-baidu-sk, UCloud mock-ucloud-public/mock-ucloud-private,
 Tencent AKIDmockTencent0000000000000000000000/mock-tencent-sk.
+Tencent region ap-bench holds 10,000 images (100 pages), for load and benchmark runs.
 Fault SPEC: KIND[,key=value...] or a JSON rule. Kinds: throttle, http_error, slow, truncated, html,
 wrong_shape, reset, oversized, repeat_marker, shrink_total. Keys: cloud (baidu, ucloud, tencent,
 tencent-legacy, tencent-v3), action, times, status, ms, mib, by, code, retry_after.

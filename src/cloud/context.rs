@@ -1,9 +1,11 @@
 //! What every cloud client shares within one provider process: the HTTP executor (one connection
-//! pool, the StopProvider token, retry settings), the injected clock, and the listing cache.
+//! pool, the StopProvider token, retry settings), the injected clock, the listing cache and the
+//! paging concurrency.
 
 use super::cache::ListingCache;
 use super::clock::{system_clock, SharedClock};
 use super::http::HttpExecutor;
+use super::paging::PAGE_CONCURRENCY;
 
 /// Shared machinery for the clients; cheap to clone.
 #[derive(Debug, Clone)]
@@ -11,6 +13,9 @@ pub struct CloudContext {
     pub http: HttpExecutor,
     pub clock: SharedClock,
     pub cache: ListingCache,
+    /// Pages of one offset listing in flight at once ([`PAGE_CONCURRENCY`]; 1 = sequential paging,
+    /// the benchmark's baseline).
+    pub page_concurrency: usize,
 }
 
 impl CloudContext {
@@ -20,7 +25,14 @@ impl CloudContext {
             http,
             clock: system_clock(),
             cache: ListingCache::new(),
+            page_concurrency: PAGE_CONCURRENCY,
         }
+    }
+
+    /// The same context reading at most `pages` (at least 1) pages of a listing at once.
+    pub fn with_page_concurrency(mut self, pages: usize) -> Self {
+        self.page_concurrency = pages.max(1);
+        self
     }
 
     pub fn with_clock(mut self, clock: SharedClock) -> Self {

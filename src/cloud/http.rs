@@ -7,6 +7,8 @@
 //! format and nothing of Terraform. It never logs URLs' queries, headers or bodies (signatures and ids
 //! live there).
 
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -111,7 +113,7 @@ impl ApiCall {
 /// Sends signed requests with retries; cheap to clone (one connection pool shared by all clones).
 #[derive(Debug, Clone)]
 pub struct HttpExecutor {
-    client: reqwest::Client,
+    client: LazyClient,
     settings: HttpSettings,
     backoff: BackoffPolicy,
     cancel: CancellationToken,
@@ -123,32 +125,80 @@ pub struct HttpExecutor {
 #[error("cannot build the http client: {0}")]
 pub struct HttpInitError(String);
 
+/// The `reqwest::Client`, built on first use and then shared by every clone. Building it loads TLS roots
+/// and starts a connection pool; a provider process that is only asked for schemas or validation (most
+/// of the processes Terraform starts) never needs it.
+#[derive(Clone)]
+struct LazyClient {
+    cell: Arc<OnceLock<Result<reqwest::Client, HttpInitError>>>,
+    connect_timeout: Duration,
+}
+
+impl fmt::Debug for LazyClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = if self.cell.get().is_some() {
+            "built"
+        } else {
+            "not built yet"
+        };
+        write!(f, "LazyClient({state})")
+    }
+}
+
+impl LazyClient {
+    fn new(settings: &HttpSettings) -> Self {
+        LazyClient {
+            cell: Arc::new(OnceLock::new()),
+            connect_timeout: settings.request_timeout.min(Duration::from_secs(10)),
+        }
+    }
+
+    fn get(&self) -> Result<&reqwest::Client, &HttpInitError> {
+        self.cell
+            .get_or_init(|| build_client(self.connect_timeout))
+            .as_ref()
+    }
+}
+
+fn build_client(connect_timeout: Duration) -> Result<reqwest::Client, HttpInitError> {
+    reqwest::Client::builder()
+        .tls_backend_rustls()
+        .user_agent(concat!(
+            "terraform-provider-cloudimage/",
+            env!("CARGO_PKG_VERSION")
+        ))
+        // Signed API requests are never redirected: a redirect would change what was signed.
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(connect_timeout)
+        .build()
+        .map_err(|e| HttpInitError(error_chain(&e.without_url())))
+}
+
 impl HttpExecutor {
-    /// Builds the shared client. `cancel` is cancelled by StopProvider: every call in flight then
-    /// returns promptly with [`ErrorKind::Cancelled`], dropping its connection.
+    /// Builds the shared client now, so a broken TLS setup fails here. `cancel` is cancelled by
+    /// StopProvider: every call in flight then returns promptly with [`ErrorKind::Cancelled`],
+    /// dropping its connection.
     pub fn new(settings: HttpSettings, cancel: CancellationToken) -> Result<Self, HttpInitError> {
-        let client = reqwest::Client::builder()
-            .tls_backend_rustls()
-            .user_agent(concat!(
-                "terraform-provider-cloudimage/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            // Signed API requests are never redirected: a redirect would change what was signed.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(settings.request_timeout.min(Duration::from_secs(10)))
-            .build()
-            .map_err(|e| HttpInitError(error_chain(&e.without_url())))?;
+        let executor = Self::lazy(settings, cancel);
+        executor.client.get().map_err(Clone::clone)?;
+        Ok(executor)
+    }
+
+    /// Like [`HttpExecutor::new`], but the client is built by the first request (whose call then fails
+    /// with [`ErrorKind::Config`] if it cannot be). The provider uses this: `ConfigureProvider` runs in
+    /// processes that never read anything.
+    pub fn lazy(settings: HttpSettings, cancel: CancellationToken) -> Self {
         let settings = HttpSettings {
             max_retries: settings.max_retries.min(MAX_RETRIES_LIMIT),
             ..settings
         };
-        Ok(HttpExecutor {
-            client,
+        HttpExecutor {
+            client: LazyClient::new(&settings),
             settings,
             backoff: BackoffPolicy::default(),
             cancel,
             max_body_bytes: MAX_BODY_BYTES,
-        })
+        }
     }
 
     /// The same executor with a smaller body cap (tests; the default is [`MAX_BODY_BYTES`]).
@@ -289,8 +339,11 @@ impl HttpExecutor {
             })?;
             headers.insert(name, value);
         }
-        let mut response = self
+        let client = self
             .client
+            .get()
+            .map_err(|e| call.error(ErrorKind::Config, e.to_string()))?;
+        let mut response = client
             .request(req.method, req.url)
             .headers(headers)
             .body(req.body)

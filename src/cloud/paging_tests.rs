@@ -136,8 +136,10 @@ impl FakeApi {
         self.calls.fetch_add(1, Ordering::SeqCst);
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        // Later pages finish first, to prove results are put back in order.
-        tokio::time::sleep(Duration::from_millis(20u64.saturating_sub(offset / 10))).await;
+        // Later pages finish first (never instantly, so slots stay busy), to prove results are put
+        // back in order.
+        let page = offset / 100;
+        tokio::time::sleep(Duration::from_millis(20 - page % 19)).await;
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
         if self.fail_at == Some(offset) {
             return Err(call().error(ErrorKind::Api, "boom"));
@@ -167,7 +169,8 @@ async fn offset_paging_reads_everything_in_order_with_bounded_concurrency() {
     ];
     for (total, cap, limit, calls) in cases {
         let api = FakeApi::new(total, cap);
-        let got = collect_offset_pages(&call(), limit, |o, l| api.page(o, l)).await;
+        let got =
+            collect_offset_pages(&call(), limit, PAGE_CONCURRENCY, |o, l| api.page(o, l)).await;
         assert_eq!(
             got.ok(),
             Some((0..total).collect::<Vec<_>>()),
@@ -176,9 +179,17 @@ async fn offset_paging_reads_everything_in_order_with_bounded_concurrency() {
         assert_eq!(api.calls.load(Ordering::SeqCst), calls, "total {total}");
         assert!(api.max_in_flight.load(Ordering::SeqCst) <= PAGE_CONCURRENCY);
     }
-    let api = FakeApi::new(2000, 100);
-    let _ = collect_offset_pages(&call(), 100, |o, l| api.page(o, l)).await;
-    assert_eq!(api.max_in_flight.load(Ordering::SeqCst), PAGE_CONCURRENCY);
+    // The bound is reached and never exceeded; 0 means 1 (sequential), not a hang.
+    for (concurrency, want) in [(0, 1), (1, 1), (4, 4), (PAGE_CONCURRENCY, PAGE_CONCURRENCY)] {
+        let api = FakeApi::new(2000, 100);
+        let got = collect_offset_pages(&call(), 100, concurrency, |o, l| api.page(o, l)).await;
+        assert_eq!(got.ok(), Some((0..2000).collect::<Vec<_>>()));
+        assert_eq!(
+            api.max_in_flight.load(Ordering::SeqCst),
+            want,
+            "concurrency {concurrency}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -204,7 +215,7 @@ async fn offset_paging_never_returns_a_partial_list() {
         (huge, ErrorKind::Paging),
     ];
     for (api, want) in cases {
-        let got = collect_offset_pages(&call(), 100, |o, l| api.page(o, l)).await;
+        let got = collect_offset_pages(&call(), 100, PAGE_CONCURRENCY, |o, l| api.page(o, l)).await;
         assert_eq!(got.err().map(|e| e.kind()), Some(want));
     }
 }
@@ -214,7 +225,7 @@ async fn offset_paging_without_total_count_stops_on_a_short_page() {
     for (total, calls) in [(0, 1), (99, 1), (100, 2), (250, 3)] {
         let mut api = FakeApi::new(total, 100);
         api.total_at = |_, _| None;
-        let got = collect_offset_pages(&call(), 100, |o, l| api.page(o, l)).await;
+        let got = collect_offset_pages(&call(), 100, PAGE_CONCURRENCY, |o, l| api.page(o, l)).await;
         assert_eq!(got.ok(), Some((0..total).collect::<Vec<_>>()));
         assert_eq!(api.calls.load(Ordering::SeqCst), calls);
     }

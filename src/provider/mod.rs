@@ -98,7 +98,7 @@ impl Provider {
             drops_warned_data_sources(terraform_version),
             std::sync::atomic::Ordering::Relaxed,
         );
-        let (settings, mut diags) = config::resolve(config, &*self.env);
+        let (settings, diags) = config::resolve(config, &*self.env);
         if diags.has_errors() {
             return diags;
         }
@@ -107,20 +107,14 @@ impl Provider {
             request_timeout: settings.request_timeout,
         };
         let cancel = self.cancel.read().map(|c| c.clone()).unwrap_or_default();
-        match HttpExecutor::new(http, cancel) {
-            Ok(executor) => {
-                let configured = Configured {
-                    settings: Arc::new(settings),
-                    cloud: CloudContext::new(executor),
-                };
-                if let Ok(mut slot) = self.configured.write() {
-                    *slot = Some(Arc::new(configured));
-                }
-            }
-            Err(e) => diags.push(Diagnostic::error(
-                "Cannot start the HTTP client",
-                format!("The provider could not set up HTTPS for calling the clouds: {e}. This points at the machine's TLS setup or a bug in the provider; please report it with this message."),
-            )),
+        // The HTTP client (TLS roots, pool) is built by the first read: most plugin processes are
+        // configured and never read anything.
+        let configured = Configured {
+            settings: Arc::new(settings),
+            cloud: CloudContext::new(HttpExecutor::lazy(http, cancel)),
+        };
+        if let Ok(mut slot) = self.configured.write() {
+            *slot = Some(Arc::new(configured));
         }
         diags
     }

@@ -115,9 +115,12 @@ impl TencentClient {
             .ctx
             .cache
             .get_or_fetch(&key, move || async move {
-                collect_offset_pages(&call, PAGE_SIZE, |offset, limit| {
-                    this.fetch_page(&call, &query, offset, limit)
-                })
+                collect_offset_pages(
+                    &call,
+                    PAGE_SIZE,
+                    this.ctx.page_concurrency,
+                    |offset, limit| this.fetch_page(&call, &query, offset, limit),
+                )
                 .await
             })
             .await?;

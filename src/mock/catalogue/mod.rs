@@ -3,6 +3,7 @@
 //! of HTTP, request parameters, paging, faults or signatures.
 
 mod baidu;
+mod bulk;
 pub(crate) mod rng;
 mod tencent;
 mod ucloud;
@@ -10,12 +11,14 @@ mod ucloud;
 use std::sync::OnceLock;
 
 pub use baidu::{BaiduRecord, BaiduSpec, BAIDU_IMAGE_TYPES};
+pub use bulk::{TENCENT_BULK_IMAGES, TENCENT_BULK_REGION};
 pub use tencent::{TencentRecord, TENCENT_INSTANCE_TYPES, TENCENT_OWNER_UIN, TENCENT_REGIONS};
 pub use ucloud::{UCloudRecord, UCLOUD_DEFAULT_PROJECT, UCLOUD_OTHER_PROJECT, UCLOUD_REGIONS};
 
 static BAIDU: OnceLock<(Vec<BaiduRecord>, Vec<BaiduSpec>)> = OnceLock::new();
 static UCLOUD: OnceLock<Vec<UCloudRecord>> = OnceLock::new();
 static TENCENT: OnceLock<Vec<TencentRecord>> = OnceLock::new();
+static TENCENT_BULK: OnceLock<Vec<TencentRecord>> = OnceLock::new();
 
 /// Every Baidu image in `GET /v2/image` order (`imageType=All`).
 pub fn baidu() -> &'static [BaiduRecord] {
@@ -47,6 +50,28 @@ pub fn ucloud() -> &'static [UCloudRecord] {
 /// Every Tencent image of every region, in `DescribeImages` order within a region.
 pub fn tencent() -> &'static [TencentRecord] {
     TENCENT.get_or_init(tencent::build)
+}
+
+/// The images of [`TENCENT_BULK_REGION`] (built on first use).
+pub fn tencent_bulk() -> &'static [TencentRecord] {
+    TENCENT_BULK.get_or_init(|| {
+        let base: Vec<TencentRecord> = tencent()
+            .iter()
+            .filter(|r| r.region == "ap-guangzhou")
+            .cloned()
+            .collect();
+        bulk::build(&base, TENCENT_BULK_REGION, TENCENT_BULK_IMAGES)
+    })
+}
+
+/// The Tencent images of `region`, in `DescribeImages` order.
+pub fn tencent_region(region: &str) -> impl Iterator<Item = &'static TencentRecord> + '_ {
+    let source = if region == TENCENT_BULK_REGION {
+        tencent_bulk()
+    } else {
+        tencent()
+    };
+    source.iter().filter(move |r| r.region == region)
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ pub fn check_region(region: Option<&str>) -> Result<&str, ApiError> {
         "MissingParameter",
         "The request is missing a required parameter `Region`.".to_string(),
     ))?;
-    if !TENCENT_REGIONS.contains(&region) {
+    if !TENCENT_REGIONS.contains(&region) && region != catalogue::TENCENT_BULK_REGION {
         return Err((
             "UnsupportedRegion",
             format!("DescribeImages does not support region {region}."),
@@ -89,9 +89,7 @@ pub fn run(query: &Query, region: &str, flavor: Flavor, shrink: usize) -> Result
     validate(query, flavor)?;
     let offset = query.offset.unwrap_or(0);
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    let mut images: Vec<&'static TencentRecord> = catalogue::tencent()
-        .iter()
-        .filter(|r| r.region == region)
+    let mut images: Vec<&'static TencentRecord> = catalogue::tencent_region(region)
         .filter(|r| query.image_ids.is_empty() || query.image_ids.contains(&r.image_id))
         .filter(|r| {
             query
