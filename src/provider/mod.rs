@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 pub use config::ProviderSettings;
 pub use diagnostics::{attr_path, Diagnostic, Diagnostics, Severity};
 
-use crate::cloud::{CloudContext, HttpExecutor, HttpSettings};
+use crate::cloud::{BackoffPolicy, CloudContext, HttpExecutor, HttpSettings};
 use crate::cty::Value;
 use crate::data_sources::{DataSource, ReadOutcome};
 use crate::schema::Schema;
@@ -99,7 +99,9 @@ impl Provider {
             request_timeout: settings.request_timeout,
         };
         let cancel = self.cancel.read().map(|c| c.clone()).unwrap_or_default();
-        match HttpExecutor::new(http, cancel) {
+        // Backoff timing comes from the environment only (tests and soak runs shorten it).
+        let backoff = BackoffPolicy::from_env(&*self.env);
+        match HttpExecutor::new(http, cancel).map(|e| e.with_backoff(backoff)) {
             Ok(executor) => {
                 let configured = Configured {
                     settings: Arc::new(settings),

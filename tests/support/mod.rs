@@ -5,6 +5,9 @@
 //! (`CHECKPOINT_DISABLE=1`). Terraform binaries come from `scripts/install-terraform.sh` (`.tools/`).
 #![allow(dead_code)]
 
+pub mod clouds;
+pub mod grpc;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
