@@ -2,6 +2,8 @@
 //! one provider core, go-plugin's controller/stdio/broker, health). Knows nothing of clouds.
 
 mod conn;
+#[doc(hidden)]
+pub mod fuzzing;
 mod go_plugin;
 pub mod handshake;
 pub mod tls;

@@ -10,7 +10,8 @@ use terraform_provider_cloudimage::mock::credentials::{
 pub const UCLOUD_REGION: &str = "cn-bj2";
 pub const TENCENT_REGION: &str = "ap-guangzhou";
 pub const UCLOUD_PROJECT: &str = "org-mockdefault";
-pub const BAIDU_SPEC: &str = "bcc.gn5.c8m32.1v100";
+/// A spec with more than one page (100) of images.
+pub const BAIDU_SPEC: &str = "bcc.g5.c2m8";
 
 /// How an API pages, which decides the paging faults that apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,7 +205,8 @@ pub struct Fault {
     pub class: Class,
     /// Only for APIs with this paging.
     pub only: Option<Paging>,
-    /// The fault answers without a response the provider can read (so no status, code or id).
+    /// The fault leaves the provider without a response it can read (so no status, code or id): a
+    /// timeout, or a reset that hyper turns into a dropped connection before the headers are flushed.
     pub no_response: bool,
     /// The answer's body carries the cloud's JSON envelope (and so a request id in it).
     pub enveloped: bool,
@@ -229,7 +231,7 @@ pub fn faults(slow_ms: u64) -> Vec<Fault> {
         f("http_503", json!({"kind": "http_error", "status": 503}), Class::Retryable, None, false, true),
         f("http_504", json!({"kind": "http_error", "status": 504}), Class::Retryable, None, false, true),
         f("slow", json!({"kind": "slow", "ms": slow_ms}), Class::Retryable, None, true, false),
-        f("reset", json!({"kind": "reset"}), Class::Retryable, None, false, false),
+        f("reset", json!({"kind": "reset"}), Class::Retryable, None, true, false),
         f("html_502", json!({"kind": "html", "status": 502}), Class::Retryable, None, false, false),
         f("truncated", json!({"kind": "truncated"}), Class::Fatal, None, false, false),
         f("html_200", json!({"kind": "html"}), Class::Fatal, None, false, false),

@@ -1,0 +1,247 @@
+//! Cancellation (issue 6 §2), measured: `StopProvider` during slow reads of every cloud API ends them
+//! within 1 s with a "Cancelled" diagnostic and closes their connections; Ctrl-C (SIGINT to the process
+//! group) during `terraform apply` ends it cleanly, with the provider process gone and no socket left.
+
+mod support;
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::clouds::{self, APIS};
+use support::grpc::{read_with, InProcess, FAST_BACKOFF};
+use terraform_provider_cloudimage::mock::{FaultConfig, MockConfig, MockServer};
+
+/// Every cloud request waits this long: far beyond the test, so only cancellation can end a read.
+const SLOW_MS: u64 = 60_000;
+const READS_PER_API: usize = 4;
+
+fn slow_everything() -> FaultConfig {
+    FaultConfig {
+        latency_ms: SLOW_MS,
+        rules: Vec::new(),
+    }
+}
+
+/// Client-side TCP connections from this process to `port` that are still ESTABLISHED.
+fn established_to(port: u16) -> usize {
+    let own = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let mut count = 0;
+    for table in [own("/proc/self/net/tcp"), own("/proc/self/net/tcp6")] {
+        for line in table.lines().skip(1) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let (Some(remote), Some(state)) = (cols.get(2), cols.get(3)) else {
+                continue;
+            };
+            let remote_port = remote
+                .rsplit(':')
+                .next()
+                .and_then(|p| u16::from_str_radix(p, 16).ok());
+            if remote_port == Some(port) && *state == "01" {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_provider_ends_slow_reads_within_a_second() {
+    let mock = MockServer::start(MockConfig {
+        faults: slow_everything(),
+        ..Default::default()
+    })
+    .await
+    .expect("emulator");
+    let port = mock.addr().port();
+    let mut all = Vec::new();
+    let mut worst = Duration::ZERO;
+    for round in 0..2 {
+        // Two APIs share a provider configuration only when they agree on Tencent's API: one plugin
+        // per Tencent flavour, all stopped by their own StopProvider.
+        let mut plugins = Vec::new();
+        for api_kind in ["v3", "legacy"] {
+            let plugin = InProcess::start(&FAST_BACKOFF).await;
+            plugin
+                .configure(clouds::provider_config(&mock.url(), api_kind, 3, "120s"))
+                .await;
+            plugins.push((api_kind, plugin));
+        }
+        let mut reads = Vec::new();
+        for (kind, plugin) in &plugins {
+            for api in APIS.iter().filter(|a| {
+                (a.label == "tencent-legacy") == (*kind == "legacy")
+            }) {
+                for _ in 0..READS_PER_API {
+                    let mut client = InProcess::connect(plugin.socket.clone()).await;
+                    let ty = plugin.data_source_type(api.data_source);
+                    let api = *api;
+                    reads.push(tokio::spawn(async move {
+                        let read = read_with(&mut client, &ty, api.data_source, api.config()).await;
+                        (api, read, Instant::now())
+                    }));
+                }
+            }
+        }
+        // Let every read reach the emulator. Identical reads share one listing (the single-flight
+        // cache), so there is one request in flight per API.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while established_to(port) < APIS.len() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let open_before = established_to(port);
+        assert!(open_before >= APIS.len(), "round {round}: {open_before} connections for {} APIs", APIS.len());
+        let stopped = Instant::now();
+        for (_, plugin) in &plugins {
+            plugin.stop_provider().await;
+        }
+        for r in reads {
+            let (api, read, done) = r.await.expect("read task");
+            let took = done.saturating_duration_since(stopped);
+            worst = worst.max(took);
+            assert!(took < Duration::from_secs(1), "{}: ended {took:?} after StopProvider", api.label);
+            assert!(read.state.is_none(), "{}: no state", api.label);
+            assert_eq!(read.diags.len(), 1, "{}: {:?}", api.label, read.diags);
+            let d = &read.diags[0];
+            assert!(d.error && d.summary.starts_with("Cancelled"), "{}: {d:?}", api.label);
+            assert!(d.detail.contains(&format!("API action: {}", api.action)), "{d:?}");
+            all.push(took);
+        }
+        // Cancelled reads drop their connections (no socket lingers to a slow server).
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while established_to(port) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(established_to(port), 0, "round {round}: connections released");
+        // Later reads start afresh (StopProvider is not sticky).
+        mock.clear_faults();
+        let (_, plugin) = &plugins[0];
+        let after = plugin.read(APIS[0].data_source, APIS[0].config()).await;
+        assert!(after.errors().is_empty(), "reads work after StopProvider: {:?}", after.diags);
+        mock.set_faults(slow_everything()).expect("faults");
+        for (_, p) in plugins {
+            p.shutdown().await;
+        }
+    }
+    all.sort();
+    let median = all[all.len() / 2];
+    eprintln!(
+        "StopProvider: {} slow reads cancelled, median {median:?}, worst {worst:?} after the call",
+        all.len()
+    );
+    mock.shutdown().await;
+}
+
+/// Processes whose parent is `parent` and whose command name starts with `prefix`.
+fn children(parent: u32, prefix: &str) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // pid (comm) state ppid ...
+            let Some((comm, rest)) = stat.split_once(") ") else {
+                return false;
+            };
+            let comm = comm.split_once('(').map(|(_, c)| c).unwrap_or("");
+            let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok());
+            ppid == Some(parent) && comm.starts_with(prefix)
+        })
+        .collect()
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| !s.split_once(") ").is_some_and(|(_, r)| r.starts_with('Z')))
+        .unwrap_or(false)
+}
+
+fn plugin_dirs(tmp: &Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.starts_with("cloudimage-plugin"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn sigint_to_terraform_apply_during_a_slow_read_ends_cleanly() {
+    use std::os::unix::process::CommandExt;
+    use support::{Emulator, Workspace, ALL_TERRAFORMS};
+    let emulator = Emulator::start();
+    emulator
+        .server
+        .set_faults(slow_everything())
+        .expect("faults");
+    let mut config = clouds::providers_hcl(&emulator.url(), 3, "120s");
+    for api in &APIS {
+        config.push_str(&clouds::data_source_hcl(api, &api.label.replace('-', "_")));
+    }
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config);
+        ws.init();
+        let tmp = tempfile::tempdir().expect("TMPDIR for the provider");
+        let tmp_path = tmp.path().to_str().expect("utf-8").to_string();
+        let mut child = ws
+            .command(
+                &["apply", "-no-color", "-input=false", "-auto-approve"],
+                &[("TMPDIR", &tmp_path)],
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .expect("terraform starts");
+        let tf_pid = child.id();
+        // Wait for the provider processes and their in-flight reads.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut providers = Vec::new();
+        while Instant::now() < deadline {
+            providers = children(tf_pid, "terraform-provi");
+            if !providers.is_empty() && !plugin_dirs(tmp.path()).is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(!providers.is_empty(), "{tf:?}: the provider started");
+        std::thread::sleep(Duration::from_millis(1500));
+        // Ctrl-C in a terminal: SIGINT to the whole foreground process group.
+        let sent = Instant::now();
+        let status = std::process::Command::new("kill")
+            .args(["-INT", "--", &format!("-{tf_pid}")])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let exit = loop {
+            if let Some(s) = child.try_wait().expect("try_wait") {
+                break s;
+            }
+            assert!(sent.elapsed() < Duration::from_secs(20), "{tf:?}: terraform still running");
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let tf_exit = sent.elapsed();
+        let out = child.wait_with_output().expect("output");
+        let all = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!exit.success(), "{tf:?}: an interrupted apply fails\n{all}");
+        assert!(!all.to_lowercase().contains("panic"), "{tf:?}: {all}");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while providers.iter().any(|p| alive(*p)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let provider_gone = sent.elapsed();
+        assert!(providers.iter().all(|p| !alive(*p)), "{tf:?}: provider processes gone");
+        assert!(plugin_dirs(tmp.path()).is_empty(), "{tf:?}: no socket directory left: {:?}", plugin_dirs(tmp.path()));
+        eprintln!(
+            "{tf:?}: SIGINT → terraform exited in {tf_exit:?}, providers gone in {provider_gone:?}; cancelled diagnostics: {}",
+            all.matches("Cancelled").count()
+        );
+        eprintln!("{all}");
+    }
+}
