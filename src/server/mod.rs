@@ -92,7 +92,7 @@ pub async fn serve(
     tracing::debug!(address = %address.to_string_lossy(), network = "unix", version = options.version, tls = tls.is_some(), "plugin address");
 
     let (shutdown, _) = watch::channel(false);
-    watch_signals(shutdown.clone(), options.debug);
+    watch_signals(shutdown.clone(), options.debug, provider.clone());
     announce(&line).map_err(ServeError::Announce)?;
     serve_connections(
         provider,
@@ -172,9 +172,11 @@ pub async fn serve_connections(
     Ok(())
 }
 
-/// SIGTERM always stops the server. SIGINT stops it only in debug mode: Terraform forwards Ctrl-C to the
-/// whole process group and cancels through `StopProvider`, so a managed plugin must ignore it.
-fn watch_signals(shutdown: watch::Sender<bool>, debug: bool) {
+/// SIGTERM always stops the server. SIGINT stops it only in debug mode: Ctrl-C reaches the whole process
+/// group and Terraform decides when its plugins exit, so a managed plugin keeps serving. It does cancel
+/// the reads in flight, as `StopProvider` would: Terraform 1.0/0.14 send no `StopProvider` during the
+/// plan phase of `apply`, so without this a slow read would hold up Ctrl-C until it finished.
+fn watch_signals(shutdown: watch::Sender<bool>, debug: bool, provider: Arc<Provider>) {
     use tokio::signal::unix::{signal, SignalKind};
     let mut interrupts = signal(SignalKind::interrupt()).ok();
     let mut terminations = signal(SignalKind::terminate()).ok();
@@ -186,7 +188,8 @@ fn watch_signals(shutdown: watch::Sender<bool>, debug: bool) {
                         shutdown.send_replace(true);
                         return;
                     }
-                    tracing::debug!("ignoring SIGINT: Terraform cancels through StopProvider");
+                    tracing::debug!("SIGINT: cancelling reads in flight, still serving");
+                    provider.stop();
                 }
                 Some(()) = async { terminations.as_mut()?.recv().await } => {
                     shutdown.send_replace(true);
