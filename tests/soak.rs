@@ -4,7 +4,7 @@
 //! request counts and peak RSS are printed (`--nocapture`).
 //!
 //! CI runs a small version. The soak proper (≥ 200 concurrent reads, ≥ 100 data sources):
-//! `CLOUDIMAGE_SOAK=1 cargo test --release --test soak -- --nocapture --test-threads 1`.
+//! `CLOUDIMAGE_SOAK=1 cargo test --test soak -- --nocapture --test-threads 1`.
 
 mod support;
 
@@ -180,6 +180,7 @@ async fn concurrent_reads_over_grpc_with_faults() {
 
 #[test]
 fn terraform_plan_with_many_data_sources_and_faults() {
+    use std::os::unix::process::CommandExt;
     use support::{Emulator, Workspace, TF_1_0_3};
     let per_api = if soak() { 24 } else { 4 };
     let emulator = Emulator::start();
@@ -217,6 +218,7 @@ fn terraform_plan_with_many_data_sources_and_faults() {
         .command(&["apply", "-no-color", "-input=false", "-auto-approve"], &[])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
+        .process_group(0)
         .spawn()
         .expect("terraform");
     // Peak RSS of the provider processes, polled until Terraform is done.
@@ -251,8 +253,9 @@ fn terraform_plan_with_many_data_sources_and_faults() {
     );
 }
 
-/// The provider processes Terraform started (children named terraform-provider-…).
-fn provider_pids(parent: u32) -> Vec<u32> {
+/// The provider processes in Terraform's process group (Terraform re-executes itself under panicwrap,
+/// so the provider is a grandchild).
+fn provider_pids(group: u32) -> Vec<u32> {
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -262,8 +265,8 @@ fn provider_pids(parent: u32) -> Vec<u32> {
             let Some((comm, rest)) = stat.split_once(") ") else {
                 return false;
             };
-            let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok());
-            ppid == Some(parent) && comm.contains("terraform-provi")
+            let pgrp = rest.split_whitespace().nth(2).and_then(|p| p.parse::<u32>().ok());
+            pgrp == Some(group) && comm.contains("terraform-provi")
         })
         .collect()
 }
