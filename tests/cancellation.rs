@@ -69,9 +69,10 @@ async fn stop_provider_ends_slow_reads_within_a_second() {
         }
         let mut reads = Vec::new();
         for (kind, plugin) in &plugins {
-            for api in APIS.iter().filter(|a| {
-                (a.label == "tencent-legacy") == (*kind == "legacy")
-            }) {
+            for api in APIS
+                .iter()
+                .filter(|a| (a.label == "tencent-legacy") == (*kind == "legacy"))
+            {
                 for _ in 0..READS_PER_API {
                     let mut client = InProcess::connect(plugin.socket.clone()).await;
                     let ty = plugin.data_source_type(api.data_source);
@@ -90,7 +91,11 @@ async fn stop_provider_ends_slow_reads_within_a_second() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         let open_before = established_to(port);
-        assert!(open_before >= APIS.len(), "round {round}: {open_before} connections for {} APIs", APIS.len());
+        assert!(
+            open_before >= APIS.len(),
+            "round {round}: {open_before} connections for {} APIs",
+            APIS.len()
+        );
         let stopped = Instant::now();
         for (_, plugin) in &plugins {
             plugin.stop_provider().await;
@@ -99,12 +104,23 @@ async fn stop_provider_ends_slow_reads_within_a_second() {
             let (api, read, done) = r.await.expect("read task");
             let took = done.saturating_duration_since(stopped);
             worst = worst.max(took);
-            assert!(took < Duration::from_secs(1), "{}: ended {took:?} after StopProvider", api.label);
+            assert!(
+                took < Duration::from_secs(1),
+                "{}: ended {took:?} after StopProvider",
+                api.label
+            );
             assert!(read.state.is_none(), "{}: no state", api.label);
             assert_eq!(read.diags.len(), 1, "{}: {:?}", api.label, read.diags);
             let d = &read.diags[0];
-            assert!(d.error && d.summary.starts_with("Cancelled"), "{}: {d:?}", api.label);
-            assert!(d.detail.contains(&format!("API action: {}", api.action)), "{d:?}");
+            assert!(
+                d.error && d.summary.starts_with("Cancelled"),
+                "{}: {d:?}",
+                api.label
+            );
+            assert!(
+                d.detail.contains(&format!("API action: {}", api.action)),
+                "{d:?}"
+            );
             all.push(took);
         }
         // Cancelled reads drop their connections (no socket lingers to a slow server).
@@ -112,12 +128,20 @@ async fn stop_provider_ends_slow_reads_within_a_second() {
         while established_to(port) > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        assert_eq!(established_to(port), 0, "round {round}: connections released");
+        assert_eq!(
+            established_to(port),
+            0,
+            "round {round}: connections released"
+        );
         // Later reads start afresh (StopProvider is not sticky).
         mock.clear_faults();
         let (_, plugin) = &plugins[0];
         let after = plugin.read(APIS[0].data_source, APIS[0].config()).await;
-        assert!(after.errors().is_empty(), "reads work after StopProvider: {:?}", after.diags);
+        assert!(
+            after.errors().is_empty(),
+            "reads work after StopProvider: {:?}",
+            after.diags
+        );
         mock.set_faults(slow_everything()).expect("faults");
         for (_, p) in plugins {
             p.shutdown().await;
@@ -147,7 +171,10 @@ fn children(group: u32, prefix: &str) -> Vec<u32> {
             };
             let comm = comm.split_once('(').map(|(_, c)| c).unwrap_or("");
             // state ppid pgrp ...
-            let pgrp = rest.split_whitespace().nth(2).and_then(|p| p.parse::<u32>().ok());
+            let pgrp = rest
+                .split_whitespace()
+                .nth(2)
+                .and_then(|p| p.parse::<u32>().ok());
             pgrp == Some(group) && comm.starts_with(prefix)
         })
         .collect()
@@ -224,7 +251,10 @@ fn sigint_to_terraform_during_a_slow_read_ends_cleanly() {
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
-            assert!(!providers.is_empty(), "{tf:?} {command}: the provider started");
+            assert!(
+                !providers.is_empty(),
+                "{tf:?} {command}: the provider started"
+            );
             // The reads are in flight once the provider holds connections to the emulator (the TCP
             // table is per network namespace, so it shows the provider's sockets too). Terraform 0.14
             // starts the provider several times, so the first process seen may not be the reader.
@@ -266,14 +296,23 @@ fn sigint_to_terraform_during_a_slow_read_ends_cleanly() {
                 String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr)
             );
-            assert!(!exit.success(), "{tf:?} {command}: an interrupted run fails\n{all}");
-            assert!(!all.to_lowercase().contains("panic"), "{tf:?} {command}: {all}");
+            assert!(
+                !exit.success(),
+                "{tf:?} {command}: an interrupted run fails\n{all}"
+            );
+            assert!(
+                !all.to_lowercase().contains("panic"),
+                "{tf:?} {command}: {all}"
+            );
             let deadline = Instant::now() + Duration::from_secs(5);
             while providers.iter().any(|p| alive(*p)) && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(5));
             }
             let provider_gone = sent.elapsed();
-            assert!(providers.iter().all(|p| !alive(*p)), "{tf:?} {command}: provider gone");
+            assert!(
+                providers.iter().all(|p| !alive(*p)),
+                "{tf:?} {command}: provider gone"
+            );
             assert!(
                 plugin_dirs(tmp.path()).is_empty(),
                 "{tf:?} {command}: socket directory left: {:?}",
@@ -281,7 +320,10 @@ fn sigint_to_terraform_during_a_slow_read_ends_cleanly() {
             );
             let cancelled = all.matches("Cancelled: ").count();
             if interrupts == 1 {
-                assert!(cancelled > 0, "{tf:?} {command}: a Cancelled diagnostic\n{all}");
+                assert!(
+                    cancelled > 0,
+                    "{tf:?} {command}: a Cancelled diagnostic\n{all}"
+                );
             }
             eprintln!(
                 "{tf:?} terraform {command}: {interrupts} Ctrl-C; terraform exited {tf_exit:?} and the provider was gone {provider_gone:?} after the first; {cancelled} Cancelled diagnostics; no socket left"

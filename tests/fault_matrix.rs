@@ -54,24 +54,36 @@ fn check_error(
     fault_ids: &[String],
 ) -> Result<(), String> {
     if read.state.is_some() {
-        return Err(format!("a state came back: {:?}", read.ids().map(|i| i.len())));
+        return Err(format!(
+            "a state came back: {:?}",
+            read.ids().map(|i| i.len())
+        ));
     }
     let errors = read.errors();
     if errors.len() != 1 || read.diags.len() != 1 {
         return Err(format!("want one error diagnostic, got {:?}", read.diags));
     }
     let text = errors[0].text();
-    let mut want = vec![api.display.to_string(), format!("API action: {}", api.action)];
+    let mut want = vec![
+        api.display.to_string(),
+        format!("API action: {}", api.action),
+    ];
     if fault.no_response {
         want.push(match fault.label {
             "slow" => "no complete response within".into(),
             _ => "connection".into(),
         });
-    } else if !is_paging(fault) && !text.contains("HTTP status: ") && !text.contains("Error code: ") {
+    } else if !is_paging(fault) && !text.contains("HTTP status: ") && !text.contains("Error code: ")
+    {
         return Err(format!("neither status nor code: {text}"));
     }
-    let expect_id = !fault.no_response && !is_paging(fault) && (api.header_request_id || fault.enveloped);
-    if expect_id && !fault_ids.iter().any(|id| text.contains(&format!("Request id: {id}"))) {
+    let expect_id =
+        !fault.no_response && !is_paging(fault) && (api.header_request_id || fault.enveloped);
+    if expect_id
+        && !fault_ids
+            .iter()
+            .any(|id| text.contains(&format!("Request id: {id}")))
+    {
         return Err(format!("no request id of {fault_ids:?} in: {text}"));
     }
     if let Some(missing) = want.iter().find(|w| !text.contains(w.as_str())) {
@@ -85,7 +97,9 @@ fn check_error(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_api_under_every_fault_over_grpc() {
-    let mock = MockServer::start(MockConfig::default()).await.expect("emulator");
+    let mock = MockServer::start(MockConfig::default())
+        .await
+        .expect("emulator");
     let plugin = InProcess::start(&FAST_BACKOFF).await;
     let url = mock.url();
     let mut outcomes = Vec::new();
@@ -99,11 +113,20 @@ async fn every_api_under_every_fault_over_grpc() {
         assert!(diags.iter().all(|d| !d.error), "{diags:?}");
         mock.clear();
         let baseline = plugin.read(api.data_source, api.config()).await;
-        assert!(baseline.errors().is_empty(), "{}: {:?}", api.label, baseline.diags);
+        assert!(
+            baseline.errors().is_empty(),
+            "{}: {:?}",
+            api.label,
+            baseline.diags
+        );
         let baseline_ids = baseline.ids().expect("ids");
         assert!(!baseline_ids.is_empty(), "{}: images", api.label);
         // Paging faults need a listing of several pages.
-        assert!(mock.requests().len() > 1, "{}: more than one page", api.label);
+        assert!(
+            mock.requests().len() > 1,
+            "{}: more than one page",
+            api.label
+        );
 
         for fault in clouds::faults(SLOW_MS).iter().filter(|f| applies(f, api)) {
             for mode in [Mode::Transient, Mode::Persistent] {
@@ -151,7 +174,9 @@ async fn every_api_under_every_fault_over_grpc() {
                     Some("the fault was never served".to_string())
                 } else if succeeds {
                     match (read.errors().is_empty(), read.ids()) {
-                        (true, Some(ids)) if ids == baseline_ids && read.state == baseline.state => {
+                        (true, Some(ids))
+                            if ids == baseline_ids && read.state == baseline.state =>
+                        {
                             None
                         }
                         (true, ids) => Some(format!(
@@ -168,22 +193,30 @@ async fn every_api_under_every_fault_over_grpc() {
                         }
                         _ => None,
                     };
-                    check_error(&read, api, fault, &fault_ids).err().or_else(|| {
-                        let text = read.errors()[0].text();
-                        match attempts {
-                            Some(a) if !text.contains(&a) => Some(format!("lacks {a:?}: {text}")),
-                            None if text.contains("Attempts:") => {
-                                Some(format!("retried a fatal fault: {text}"))
+                    check_error(&read, api, fault, &fault_ids)
+                        .err()
+                        .or_else(|| {
+                            let text = read.errors()[0].text();
+                            match attempts {
+                                Some(a) if !text.contains(&a) => {
+                                    Some(format!("lacks {a:?}: {text}"))
+                                }
+                                None if text.contains("Attempts:") => {
+                                    Some(format!("retried a fatal fault: {text}"))
+                                }
+                                _ => None,
                             }
-                            _ => None,
-                        }
-                    })
+                        })
                 };
                 outcomes.push(Outcome {
                     api: api.label,
                     fault: fault.label,
                     mode,
-                    expected: if succeeds { "right answer" } else { "one error" },
+                    expected: if succeeds {
+                        "right answer"
+                    } else {
+                        "one error"
+                    },
                     failure,
                     ms,
                     faulted: served,
@@ -193,9 +226,15 @@ async fn every_api_under_every_fault_over_grpc() {
     }
     mock.clear_faults();
     // The server survived every case.
-    plugin.configure(clouds::provider_for(&APIS[0], &url, 0, TIMEOUT)).await;
+    plugin
+        .configure(clouds::provider_for(&APIS[0], &url, 0, TIMEOUT))
+        .await;
     let after = plugin.read(APIS[0].data_source, APIS[0].config()).await;
-    assert!(after.errors().is_empty(), "still serving: {:?}", after.diags);
+    assert!(
+        after.errors().is_empty(),
+        "still serving: {:?}",
+        after.diags
+    );
 
     eprintln!("| api | fault | mode | expected | result | faults served | ms |");
     eprintln!("|---|---|---|---|---|---|---|");
@@ -222,7 +261,11 @@ async fn every_api_under_every_fault_over_grpc() {
         failed.len(),
         started.elapsed().as_secs_f64()
     );
-    assert!(failed.is_empty(), "{} cases failed (table above)", failed.len());
+    assert!(
+        failed.is_empty(),
+        "{} cases failed (table above)",
+        failed.len()
+    );
     plugin.shutdown().await;
     mock.shutdown().await;
 }
@@ -275,21 +318,32 @@ fn representative_faults_through_terraform() {
                 .iter()
                 .filter(|a| fault.only.is_none_or(|p| p == a.paging))
                 .collect();
-            let rules: Vec<_> = affected.iter().map(|a| clouds::rule(&fault, a, None)).collect();
+            let rules: Vec<_> = affected
+                .iter()
+                .map(|a| clouds::rule(&fault, a, None))
+                .collect();
             emulator.set_faults(serde_json::Value::Array(rules));
             let run = ws.run(&["plan", "-no-color", "-input=false"]);
             let all = run.combined();
             assert!(!run.success, "{tf:?} {label}: plan must fail\n{all}");
             for api in &affected {
                 assert!(
-                    all.contains(&format!("API action: {}", api.action)) && all.contains(api.display),
+                    all.contains(&format!("API action: {}", api.action))
+                        && all.contains(api.display),
                     "{tf:?} {label} {}: {all}",
                     api.label
                 );
             }
             let summaries = all.matches("Error: ").count();
-            assert_eq!(summaries, affected.len(), "{tf:?} {label}: one error per data source\n{all}");
-            assert!(!all.to_lowercase().contains("panic"), "{tf:?} {label}: {all}");
+            assert_eq!(
+                summaries,
+                affected.len(),
+                "{tf:?} {label}: one error per data source\n{all}"
+            );
+            assert!(
+                !all.to_lowercase().contains("panic"),
+                "{tf:?} {label}: {all}"
+            );
             if fault.only == Some(Paging::Offset) || fault.only == Some(Paging::Marker) {
                 assert!(all.contains("no partial result"), "{tf:?} {label}: {all}");
             }

@@ -34,8 +34,19 @@ fn rng() -> (u64, StdRng) {
 /// Byte-level mutations: flips, inserts of interesting bytes, deletions, splices, truncation.
 fn mutate(rng: &mut StdRng, input: &[u8], seeds: &[&[u8]]) -> Vec<u8> {
     const INTERESTING: &[&[u8]] = &[
-        b"null", b"-1", b"1e400", b"\"\"", b"[]", b"{}", b"18446744073709551616", b"\"\\u0000\"",
-        b"true", b"\xff", b"\xc1", b"\xdd\xff\xff\xff\xff", b"\x92",
+        b"null",
+        b"-1",
+        b"1e400",
+        b"\"\"",
+        b"[]",
+        b"{}",
+        b"18446744073709551616",
+        b"\"\\u0000\"",
+        b"true",
+        b"\xff",
+        b"\xc1",
+        b"\xdd\xff\xff\xff\xff",
+        b"\x92",
     ];
     let mut out = input.to_vec();
     for _ in 0..rng.random_range(1..6) {
@@ -152,8 +163,14 @@ fn data_source_config_path_never_panics() {
         let Ok((validated, (state, _))) = result else {
             panic!("seed {seed}: {name} panicked on {bytes:?}");
         };
-        assert!(!state, "seed {seed}: nothing listens, so no read can succeed");
-        if !validated.iter().any(|s| s.starts_with("Invalid data source configuration")) {
+        assert!(
+            !state,
+            "seed {seed}: nothing listens, so no read can succeed"
+        );
+        if !validated
+            .iter()
+            .any(|s| s.starts_with("Invalid data source configuration"))
+        {
             decoded += 1;
         }
         runs += 1;

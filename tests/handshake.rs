@@ -564,7 +564,11 @@ async fn socket_directory_is_private_and_removed_after_sigterm_with_tls() {
         assert!(!dir.exists(), "socket directory removed after SIGTERM");
         eprintln!(
             "SIGTERM with a live {} connection: exited in {took:?}",
-            if client_cert.is_some() { "TLS" } else { "plaintext" }
+            if client_cert.is_some() {
+                "TLS"
+            } else {
+                "plaintext"
+            }
         );
         drop(channel);
     }

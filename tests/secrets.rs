@@ -15,7 +15,10 @@ use terraform_provider_cloudimage::secret::Secret;
 
 const BAIDU: (&str, &str) = ("rel-baidu-ak", "Rel/Baidu+Secret=K3y&a b");
 const UCLOUD: (&str, &str) = ("rel-ucloud-public", "rel~ucloud:private/key+%2F==");
-const TENCENT: (&str, &str) = ("AKIDrelTencent00000000000000000000000", "rel tencent@secret/key?=+");
+const TENCENT: (&str, &str) = (
+    "AKIDrelTencent00000000000000000000000",
+    "rel tencent@secret/key?=+",
+);
 
 fn credentials() -> Credentials {
     let mut c = Credentials::empty();
@@ -34,10 +37,16 @@ fn forms() -> Vec<(String, &'static str)> {
         let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         for (f, name) in [
             (secret.to_string(), "raw"),
-            (utf8_percent_encode(secret, NON_ALPHANUMERIC).to_string(), "percent-encoded"),
+            (
+                utf8_percent_encode(secret, NON_ALPHANUMERIC).to_string(),
+                "percent-encoded",
+            ),
             (form, "form-encoded"),
             (b64.encode(secret), "base64"),
-            (b64.encode(secret).trim_end_matches('=').to_string(), "base64 unpadded"),
+            (
+                b64.encode(secret).trim_end_matches('=').to_string(),
+                "base64 unpadded",
+            ),
             (url.encode(secret), "base64url"),
         ] {
             out.push((f, name));
@@ -88,7 +97,14 @@ fn data_source_configs() -> Vec<(&'static str, serde_json::Value)> {
 }
 
 /// Every fault kind that ends in an error diagnostic (persistent, so retries cannot clear them).
-const ERROR_FAULTS: [&str; 6] = ["throttle", "http_error", "truncated", "html", "wrong_shape", "reset"];
+const ERROR_FAULTS: [&str; 6] = [
+    "throttle",
+    "http_error",
+    "truncated",
+    "html",
+    "wrong_shape",
+    "reset",
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_grpc_responses_or_diagnostics() {
@@ -104,7 +120,9 @@ async fn no_secret_in_grpc_responses_or_diagnostics() {
     let mut reads = 0;
     for tencent_api in ["v3", "legacy"] {
         for fault in std::iter::once(None).chain(ERROR_FAULTS.map(Some)) {
-            let diags = plugin.configure(provider_json(&mock.url(), tencent_api, 1)).await;
+            let diags = plugin
+                .configure(provider_json(&mock.url(), tencent_api, 1))
+                .await;
             assert!(diags.iter().all(|d| !d.error), "{diags:?}");
             let rules = match fault {
                 Some(kind) => serde_json::json!([{ "kind": kind }]),
@@ -113,7 +131,9 @@ async fn no_secret_in_grpc_responses_or_diagnostics() {
             mock.set_faults(serde_json::from_value(serde_json::json!({ "rules": rules })).unwrap())
                 .unwrap();
             for (name, mut config) in data_source_configs() {
-                let file = out_dir.path().join(format!("{name}-{tencent_api}-{fault:?}.json"));
+                let file = out_dir
+                    .path()
+                    .join(format!("{name}-{tencent_api}-{fault:?}.json"));
                 let has_output_file = plugin
                     .provider
                     .data_source_schema(name)
@@ -132,7 +152,11 @@ async fn no_secret_in_grpc_responses_or_diagnostics() {
                 for d in &read.diags {
                     scan(&d.text(), &format!("a diagnostic of {what}"), &mut hits);
                 }
-                scan(&String::from_utf8_lossy(&read.raw_state), &format!("the state of {what}"), &mut hits);
+                scan(
+                    &String::from_utf8_lossy(&read.raw_state),
+                    &format!("the state of {what}"),
+                    &mut hits,
+                );
                 if let Ok(text) = std::fs::read_to_string(&file) {
                     scan(&text, &format!("output_file of {what}"), &mut hits);
                 }
@@ -143,7 +167,11 @@ async fn no_secret_in_grpc_responses_or_diagnostics() {
     let wrong = "Wrong/Secret+Value=1";
     let mut bad = provider_json(&mock.url(), "v3", 0);
     for cloud in ["baidu", "ucloud", "tencent"] {
-        let key = if cloud == "ucloud" { "private_key" } else { "secret_key" };
+        let key = if cloud == "ucloud" {
+            "private_key"
+        } else {
+            "secret_key"
+        };
         bad[cloud][key] = wrong.into();
     }
     mock.clear_faults();
@@ -153,9 +181,16 @@ async fn no_secret_in_grpc_responses_or_diagnostics() {
         reads += 1;
         let text: String = read.diags.iter().map(|d| d.text()).collect();
         assert!(!read.errors().is_empty(), "{name}: auth error");
-        assert!(!text.contains(wrong), "{name}: the wrong secret leaked: {text}");
+        assert!(
+            !text.contains(wrong),
+            "{name}: the wrong secret leaked: {text}"
+        );
     }
-    eprintln!("secret scan over gRPC: {reads} reads, {} forms per secret, {} hits", forms().len() / 3, hits.len());
+    eprintln!(
+        "secret scan over gRPC: {reads} reads, {} forms per secret, {} hits",
+        forms().len() / 3,
+        hits.len()
+    );
     assert!(hits.is_empty(), "{hits:#?}");
     plugin.shutdown().await;
     mock.shutdown().await;
@@ -167,15 +202,27 @@ async fn credentials_are_never_sent_over_plain_http_to_another_host() {
     // A non-routable address: if anything were sent, the read would hang until the timeout instead.
     let remote = "http://10.255.255.1:8080";
     for tencent_api in ["v3", "legacy"] {
-        plugin.configure(provider_json(remote, tencent_api, 0)).await;
+        plugin
+            .configure(provider_json(remote, tencent_api, 0))
+            .await;
         for (name, config) in data_source_configs() {
             let started = std::time::Instant::now();
             let read = plugin.read(name, config).await;
             let errors = read.errors();
             assert_eq!(errors.len(), 1, "{name}: {:?}", read.diags);
-            assert_eq!(errors[0].summary, "Credentials would be sent over plain http", "{name}");
-            assert!(errors[0].detail.contains("10.255.255.1"), "{name}: {}", errors[0].detail);
-            assert!(started.elapsed() < std::time::Duration::from_millis(500), "{name}: nothing was sent");
+            assert_eq!(
+                errors[0].summary, "Credentials would be sent over plain http",
+                "{name}"
+            );
+            assert!(
+                errors[0].detail.contains("10.255.255.1"),
+                "{name}: {}",
+                errors[0].detail
+            );
+            assert!(
+                started.elapsed() < std::time::Duration::from_millis(500),
+                "{name}: nothing was sent"
+            );
         }
     }
     plugin.shutdown().await;
@@ -195,7 +242,11 @@ fn no_secret_in_trace_logs_output_files_or_state() {
             BAIDU.0, UCLOUD.0, TENCENT.0
         )
     };
-    let mut config = format!("{}{}", provider("", "v3"), provider("alias = \"legacy\"", "legacy"));
+    let mut config = format!(
+        "{}{}",
+        provider("", "v3"),
+        provider("alias = \"legacy\"", "legacy")
+    );
     for (name, ds_config) in data_source_configs() {
         for (suffix, alias) in [("v3", ""), ("legacy", "provider = cloudimage.legacy\n")] {
             if !name.contains("tencent") && suffix == "legacy" {
@@ -206,7 +257,9 @@ fn no_secret_in_trace_logs_output_files_or_state() {
                 body.push_str(&format!("{k} = {v}\n"));
             }
             if ds_config.get("most_recent").is_none() {
-                body.push_str(&format!("output_file = \"${{path.module}}/out-{name}-{suffix}.json\"\n"));
+                body.push_str(&format!(
+                    "output_file = \"${{path.module}}/out-{name}-{suffix}.json\"\n"
+                ));
             }
             config.push_str(&format!("data \"{name}\" \"{suffix}\" {{\n{body}}}\n"));
         }
@@ -229,7 +282,10 @@ fn no_secret_in_trace_logs_output_files_or_state() {
         let mut outputs_text = String::new();
         // Success (output files written), then every error-producing fault.
         emulator.set_faults(serde_json::json!([]));
-        let run = ws.run_with(&["apply", "-no-color", "-input=false", "-auto-approve"], &env);
+        let run = ws.run_with(
+            &["apply", "-no-color", "-input=false", "-auto-approve"],
+            &env,
+        );
         run.assert_ok();
         scan(&run.combined(), "terraform output", &mut hits);
         outputs_text.push_str(&run.combined());
@@ -237,7 +293,11 @@ fn no_secret_in_trace_logs_output_files_or_state() {
             emulator.set_faults(serde_json::json!([{ "kind": fault }]));
             let run = ws.run_with(&["plan", "-no-color", "-input=false"], &env);
             assert!(!run.success, "{tf:?} {fault}: fails");
-            scan(&run.combined(), &format!("terraform output ({fault})"), &mut hits);
+            scan(
+                &run.combined(),
+                &format!("terraform output ({fault})"),
+                &mut hits,
+            );
             outputs_text.push_str(&run.combined());
         }
         for entry in std::fs::read_dir(ws.path()).unwrap() {
@@ -258,7 +318,13 @@ fn no_secret_in_trace_logs_output_files_or_state() {
         // Output files were written.
         let outputs = std::fs::read_dir(ws.path())
             .unwrap()
-            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("out-"))
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("out-")
+            })
             .count();
         assert!(outputs > 0, "{tf:?}: output files written");
     }

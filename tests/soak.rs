@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use support::clouds::{self, CloudApi, APIS};
 use support::grpc::{read_with, InProcess, Read, FAST_BACKOFF};
-use terraform_provider_cloudimage::mock::catalogue::{self, BAIDU_IMAGE_TYPES, TENCENT_REGIONS, UCLOUD_REGIONS};
+use terraform_provider_cloudimage::mock::catalogue::{
+    self, BAIDU_IMAGE_TYPES, TENCENT_REGIONS, UCLOUD_REGIONS,
+};
 use terraform_provider_cloudimage::mock::{MockConfig, MockServer};
 
 /// `max_retries` of the soak: a request chain absorbs at most [`FAULTS_PER_API`] faults, so every read
@@ -66,9 +68,15 @@ fn variants(api: &CloudApi) -> Vec<serde_json::Value> {
 
 /// Retryable faults only, at most [`FAULTS_PER_API`] per API.
 fn retryable_faults() -> serde_json::Value {
+    let mix = [
+        ("throttle", None, 4),
+        ("http_error", Some(503), 3),
+        ("reset", None, 3),
+    ];
+    assert!(mix.iter().map(|m| m.2).sum::<u32>() <= FAULTS_PER_API);
     let mut rules = Vec::new();
     for api in &APIS {
-        for (kind, status, times) in [("throttle", None, 4), ("http_error", Some(503), 3), ("reset", None, 3)] {
+        for (kind, status, times) in mix {
             let mut r = serde_json::json!({"kind": kind, "cloud": api.target, "action": api.action, "times": times});
             if let Some(s) = status {
                 r["status"] = s.into();
@@ -76,7 +84,6 @@ fn retryable_faults() -> serde_json::Value {
             rules.push(r);
         }
     }
-    debug_assert!(10 <= FAULTS_PER_API);
     serde_json::json!({ "rules": rules })
 }
 
@@ -95,7 +102,9 @@ fn same_answer(a: &Read, b: &Read) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_reads_over_grpc_with_faults() {
     let copies = if soak() { 5 } else { 1 };
-    let mock = MockServer::start(MockConfig::default()).await.expect("emulator");
+    let mock = MockServer::start(MockConfig::default())
+        .await
+        .expect("emulator");
     let url = mock.url();
     let plugins = [
         InProcess::start(&FAST_BACKOFF).await,
@@ -105,7 +114,9 @@ async fn concurrent_reads_over_grpc_with_faults() {
     let plugin_for = |api: &CloudApi| usize::from(api.label == "tencent-legacy");
     let configure = || async {
         for (p, kind) in plugins.iter().zip(["v3", "legacy"]) {
-            let d = p.configure(clouds::provider_config(&url, kind, MAX_RETRIES, "10s")).await;
+            let d = p
+                .configure(clouds::provider_config(&url, kind, MAX_RETRIES, "10s"))
+                .await;
             assert!(d.iter().all(|d| !d.error), "{d:?}");
         }
     };
@@ -115,8 +126,15 @@ async fn concurrent_reads_over_grpc_with_faults() {
     let mut cases = Vec::new();
     for api in &APIS {
         for config in variants(api) {
-            let baseline = plugins[plugin_for(api)].read(api.data_source, config.clone()).await;
-            assert!(baseline.errors().is_empty(), "{} {config}: {:?}", api.label, baseline.diags);
+            let baseline = plugins[plugin_for(api)]
+                .read(api.data_source, config.clone())
+                .await;
+            assert!(
+                baseline.errors().is_empty(),
+                "{} {config}: {:?}",
+                api.label,
+                baseline.diags
+            );
             cases.push((*api, config, baseline));
         }
     }
@@ -125,7 +143,8 @@ async fn concurrent_reads_over_grpc_with_faults() {
     // Everything at once, `copies` times over, with faults, on fresh caches.
     configure().await;
     mock.clear();
-    mock.set_faults(serde_json::from_value(retryable_faults()).expect("rules")).expect("valid");
+    mock.set_faults(serde_json::from_value(retryable_faults()).expect("rules"))
+        .expect("valid");
     let mut tasks = Vec::new();
     let started = Instant::now();
     for _ in 0..copies {
@@ -140,20 +159,29 @@ async fn concurrent_reads_over_grpc_with_faults() {
             let ty = plugin.data_source_type(api.data_source);
             let (api, config) = (*api, config.clone());
             tasks.push(tokio::spawn(async move {
-                (i, read_with(&mut client, &ty, api.data_source, config).await)
+                (
+                    i,
+                    read_with(&mut client, &ty, api.data_source, config).await,
+                )
             }));
         }
     }
     let total = tasks.len();
-    let results = tokio::time::timeout(Duration::from_secs(120), futures_util::future::join_all(tasks))
-        .await
-        .expect("no deadlock: every read ended");
+    let results = tokio::time::timeout(
+        Duration::from_secs(120),
+        futures_util::future::join_all(tasks),
+    )
+    .await
+    .expect("no deadlock: every read ended");
     let took = started.elapsed();
     let mut wrong = Vec::new();
     for r in results {
         let (i, read) = r.expect("read task");
         if !same_answer(&read, &cases[i].2) {
-            wrong.push(format!("{} {}: {:?}", cases[i].0.label, cases[i].1, read.diags));
+            wrong.push(format!(
+                "{} {}: {:?}",
+                cases[i].0.label, cases[i].1, read.diags
+            ));
         }
     }
     let log = mock.requests();
@@ -170,7 +198,11 @@ async fn concurrent_reads_over_grpc_with_faults() {
         log.len(),
         hwm / 1024
     );
-    assert!(wrong.is_empty(), "{} wrong answers: {wrong:#?}", wrong.len());
+    assert!(
+        wrong.is_empty(),
+        "{} wrong answers: {wrong:#?}",
+        wrong.len()
+    );
     assert!(faulted > 0, "faults were served");
     for p in plugins {
         p.shutdown().await;
@@ -215,7 +247,10 @@ fn terraform_plan_with_many_data_sources_and_faults() {
 
     let started = Instant::now();
     let mut child = ws
-        .command(&["apply", "-no-color", "-input=false", "-auto-approve"], &[])
+        .command(
+            &["apply", "-no-color", "-input=false", "-auto-approve"],
+            &[],
+        )
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .process_group(0)
@@ -230,17 +265,26 @@ fn terraform_plan_with_many_data_sources_and_faults() {
         for pid in provider_pids(child.id()) {
             peak_kib = peak_kib.max(vm_hwm_kib(&pid.to_string()).unwrap_or(0));
         }
-        assert!(started.elapsed() < Duration::from_secs(300), "terraform finished");
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "terraform finished"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     let took = started.elapsed();
     let mut stderr = String::new();
     use std::io::Read as _;
-    let _ = child.stderr.take().map(|mut e| e.read_to_string(&mut stderr));
+    let _ = child
+        .stderr
+        .take()
+        .map(|mut e| e.read_to_string(&mut stderr));
     assert!(status.success(), "apply under faults: {stderr}");
     let outputs: serde_json::Value =
         serde_json::from_str(&ws.run(&["output", "-no-color", "-json"]).stdout).expect("outputs");
-    assert_eq!(outputs, baseline, "every data source answers as without faults");
+    assert_eq!(
+        outputs, baseline,
+        "every data source answers as without faults"
+    );
     let log = emulator.server.requests();
     eprintln!(
         "terraform soak: {count} data sources (Terraform {}), all correct, {:.2} s; {} cloud requests ({} faulted); \
@@ -265,7 +309,10 @@ fn provider_pids(group: u32) -> Vec<u32> {
             let Some((comm, rest)) = stat.split_once(") ") else {
                 return false;
             };
-            let pgrp = rest.split_whitespace().nth(2).and_then(|p| p.parse::<u32>().ok());
+            let pgrp = rest
+                .split_whitespace()
+                .nth(2)
+                .and_then(|p| p.parse::<u32>().ok());
             pgrp == Some(group) && comm.contains("terraform-provi")
         })
         .collect()

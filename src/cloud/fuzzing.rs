@@ -68,7 +68,9 @@ pub fn decode_page(
             super::baidu::client::parse_page(&call, &resp, SystemImageModel::into_image)
                 .map(|p| p.items.len())
         }
-        ResponseApi::UCloud => super::ucloud::client::parse_page(&call, &resp).map(|p| p.items.len()),
+        ResponseApi::UCloud => {
+            super::ucloud::client::parse_page(&call, &resp).map(|p| p.items.len())
+        }
         ResponseApi::Tencent => {
             super::tencent::client::parse_page(&call, &resp).map(|p| p.items.len())
         }
@@ -84,23 +86,78 @@ mod tests {
     #[test]
     fn hostile_pages() {
         let cases: &[(ResponseApi, u16, &[u8], Option<ErrorKind>)] = &[
-            (ResponseApi::BaiduList, 200, b"", Some(ErrorKind::MalformedResponse)),
-            (ResponseApi::BaiduList, 200, br#"{"images":[{}]}"#, Some(ErrorKind::MalformedResponse)),
-            (ResponseApi::BaiduSpec, 200, br#"{"images":[],"isTruncated":"yes"}"#, None),
+            (
+                ResponseApi::BaiduList,
+                200,
+                b"",
+                Some(ErrorKind::MalformedResponse),
+            ),
+            (
+                ResponseApi::BaiduList,
+                200,
+                br#"{"images":[{}]}"#,
+                Some(ErrorKind::MalformedResponse),
+            ),
+            (
+                ResponseApi::BaiduSpec,
+                200,
+                br#"{"images":[],"isTruncated":false}"#,
+                None,
+            ),
+            (
+                ResponseApi::BaiduSpec,
+                200,
+                br#"{"images":[],"isTruncated":"yes"}"#,
+                Some(ErrorKind::MalformedResponse),
+            ),
             (ResponseApi::BaiduList, 503, b"<html>", Some(ErrorKind::Api)),
-            (ResponseApi::UCloud, 200, br#"{"RetCode":0,"TotalCount":-1}"#, Some(ErrorKind::MalformedResponse)),
-            (ResponseApi::UCloud, 200, br#"{"RetCode":1e400}"#, Some(ErrorKind::MalformedResponse)),
-            (ResponseApi::Tencent, 200, br#"{"Response":{}}"#, Some(ErrorKind::MalformedResponse)),
-            (ResponseApi::Tencent, 200, br#"{"code":99999999999999999999}"#, Some(ErrorKind::MalformedResponse)),
-            (ResponseApi::Tencent, 200, &[0xff, 0xfe, b'{'], Some(ErrorKind::MalformedResponse)),
+            (
+                ResponseApi::UCloud,
+                200,
+                br#"{"RetCode":0,"TotalCount":-1}"#,
+                Some(ErrorKind::MalformedResponse),
+            ),
+            (
+                ResponseApi::UCloud,
+                200,
+                br#"{"RetCode":1e400}"#,
+                Some(ErrorKind::MalformedResponse),
+            ),
+            (
+                ResponseApi::Tencent,
+                200,
+                br#"{"Response":{}}"#,
+                Some(ErrorKind::MalformedResponse),
+            ),
+            (
+                ResponseApi::Tencent,
+                200,
+                br#"{"code":99999999999999999999}"#,
+                Some(ErrorKind::MalformedResponse),
+            ),
+            (
+                ResponseApi::Tencent,
+                200,
+                &[0xff, 0xfe, b'{'],
+                Some(ErrorKind::MalformedResponse),
+            ),
         ];
         for (api, status, body, want) in cases {
             let got = decode_page(*api, *status, Some("rid-1"), body);
             match want {
-                None => assert!(got.is_ok(), "{api:?} {}: {got:?}", String::from_utf8_lossy(body)),
+                None => assert!(
+                    got.is_ok(),
+                    "{api:?} {}: {got:?}",
+                    String::from_utf8_lossy(body)
+                ),
                 Some(kind) => {
                     let err = got.expect_err("an error");
-                    assert_eq!(err.kind(), *kind, "{api:?} {}: {err}", String::from_utf8_lossy(body));
+                    assert_eq!(
+                        err.kind(),
+                        *kind,
+                        "{api:?} {}: {err}",
+                        String::from_utf8_lossy(body)
+                    );
                 }
             }
         }

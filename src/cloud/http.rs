@@ -328,7 +328,9 @@ impl HttpExecutor {
                 .with_request_id(request_id.clone())
         })? {
             if body.len() + chunk.len() > self.max_body_bytes {
-                return Err(too_large(call, status, self.max_body_bytes).with_request_id(request_id));
+                return Err(
+                    too_large(call, status, self.max_body_bytes).with_request_id(request_id)
+                );
             }
             body.extend_from_slice(&chunk);
         }

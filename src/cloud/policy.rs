@@ -299,10 +299,15 @@ mod tests {
     fn backoff_from_env() {
         let ms = Duration::from_millis;
         let d = BackoffPolicy::default();
-        let cases: &[(&[(&str, &str)], Duration, Duration)] = &[
+        type Vars = &'static [(&'static str, &'static str)];
+        let cases: &[(Vars, Duration, Duration)] = &[
             (&[], d.base, d.cap),
             (&[(BACKOFF_BASE_ENV, "5")], ms(5), d.cap),
-            (&[(BACKOFF_BASE_ENV, "5"), (BACKOFF_CAP_ENV, "40")], ms(5), ms(40)),
+            (
+                &[(BACKOFF_BASE_ENV, "5"), (BACKOFF_CAP_ENV, "40")],
+                ms(5),
+                ms(40),
+            ),
             (&[(BACKOFF_CAP_ENV, "50")], ms(50), ms(50)),
             (&[(BACKOFF_BASE_ENV, "soon")], d.base, d.cap),
             (&[(BACKOFF_BASE_ENV, "-1")], d.base, d.cap),

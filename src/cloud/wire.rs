@@ -171,8 +171,14 @@ mod tests {
     #[test]
     fn request_ids_in_broken_bodies() {
         let cases: &[(&[u8], Option<&str>)] = &[
-            (br#"{"Response":{"ImageSet":"none","RequestId":"mock-0007"}}"#, Some("mock-0007")),
-            (br#"{"code":"X","requestId" : "ab-12.c_d"} trailing"#, Some("ab-12.c_d")),
+            (
+                br#"{"Response":{"ImageSet":"none","RequestId":"mock-0007"}}"#,
+                Some("mock-0007"),
+            ),
+            (
+                br#"{"code":"X","requestId" : "ab-12.c_d"} trailing"#,
+                Some("ab-12.c_d"),
+            ),
             (br#"{"Response":{"ImageSet":[{"Image"#, None),
             (br#"{"RequestId":"#, None),
             (br#"{"RequestId": 17, "requestId": "later"}"#, Some("later")),

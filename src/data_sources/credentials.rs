@@ -82,7 +82,8 @@ pub fn endpoint(
         .unwrap_or_else(|| default.to_string());
     let endpoint = Endpoint::parse(&raw).map_err(|e| {
         Diagnostics::from(
-            Diagnostic::error("Invalid endpoint", e.to_string()).at(attr_path(&[block, "endpoint"])),
+            Diagnostic::error("Invalid endpoint", e.to_string())
+                .at(attr_path(&[block, "endpoint"])),
         )
     })?;
     if endpoint.is_plaintext_remote() {

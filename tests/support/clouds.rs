@@ -135,7 +135,12 @@ pub fn provider_config(
 }
 
 /// The provider block for `api`.
-pub fn provider_for(api: &CloudApi, url: &str, max_retries: u32, timeout: &str) -> serde_json::Value {
+pub fn provider_for(
+    api: &CloudApi,
+    url: &str,
+    max_retries: u32,
+    timeout: &str,
+) -> serde_json::Value {
     provider_config(url, api.tencent_api(), max_retries, timeout)
 }
 
@@ -171,7 +176,11 @@ provider "cloudimage" {{
 "#
         )
     };
-    format!("{}{}", block("v3", ""), block("legacy", "alias = \"legacy\""))
+    format!(
+        "{}{}",
+        block("v3", ""),
+        block("legacy", "alias = \"legacy\"")
+    )
 }
 
 /// A data source `name` reading through `api`, with an output of its ids.
@@ -225,20 +234,118 @@ pub fn faults(slow_ms: u64) -> Vec<Fault> {
         enveloped,
     };
     vec![
-        f("throttle", json!({"kind": "throttle"}), Class::Retryable, None, false, true),
-        f("http_500", json!({"kind": "http_error", "status": 500}), Class::Retryable, None, false, true),
-        f("http_502", json!({"kind": "http_error", "status": 502}), Class::Retryable, None, false, true),
-        f("http_503", json!({"kind": "http_error", "status": 503}), Class::Retryable, None, false, true),
-        f("http_504", json!({"kind": "http_error", "status": 504}), Class::Retryable, None, false, true),
-        f("slow", json!({"kind": "slow", "ms": slow_ms}), Class::Retryable, None, true, false),
-        f("reset", json!({"kind": "reset"}), Class::Retryable, None, true, false),
-        f("html_502", json!({"kind": "html", "status": 502}), Class::Retryable, None, false, false),
-        f("truncated", json!({"kind": "truncated"}), Class::Fatal, None, false, false),
-        f("html_200", json!({"kind": "html"}), Class::Fatal, None, false, false),
-        f("wrong_shape", json!({"kind": "wrong_shape"}), Class::Fatal, None, false, true),
-        f("oversized", json!({"kind": "oversized", "mib": 65}), Class::Fatal, None, false, false),
-        f("repeat_marker", json!({"kind": "repeat_marker"}), Class::Fatal, Some(Paging::Marker), false, true),
-        f("shrink_total", json!({"kind": "shrink_total"}), Class::Fatal, Some(Paging::Offset), false, true),
+        f(
+            "throttle",
+            json!({"kind": "throttle"}),
+            Class::Retryable,
+            None,
+            false,
+            true,
+        ),
+        f(
+            "http_500",
+            json!({"kind": "http_error", "status": 500}),
+            Class::Retryable,
+            None,
+            false,
+            true,
+        ),
+        f(
+            "http_502",
+            json!({"kind": "http_error", "status": 502}),
+            Class::Retryable,
+            None,
+            false,
+            true,
+        ),
+        f(
+            "http_503",
+            json!({"kind": "http_error", "status": 503}),
+            Class::Retryable,
+            None,
+            false,
+            true,
+        ),
+        f(
+            "http_504",
+            json!({"kind": "http_error", "status": 504}),
+            Class::Retryable,
+            None,
+            false,
+            true,
+        ),
+        f(
+            "slow",
+            json!({"kind": "slow", "ms": slow_ms}),
+            Class::Retryable,
+            None,
+            true,
+            false,
+        ),
+        f(
+            "reset",
+            json!({"kind": "reset"}),
+            Class::Retryable,
+            None,
+            true,
+            false,
+        ),
+        f(
+            "html_502",
+            json!({"kind": "html", "status": 502}),
+            Class::Retryable,
+            None,
+            false,
+            false,
+        ),
+        f(
+            "truncated",
+            json!({"kind": "truncated"}),
+            Class::Fatal,
+            None,
+            false,
+            false,
+        ),
+        f(
+            "html_200",
+            json!({"kind": "html"}),
+            Class::Fatal,
+            None,
+            false,
+            false,
+        ),
+        f(
+            "wrong_shape",
+            json!({"kind": "wrong_shape"}),
+            Class::Fatal,
+            None,
+            false,
+            true,
+        ),
+        f(
+            "oversized",
+            json!({"kind": "oversized", "mib": 65}),
+            Class::Fatal,
+            None,
+            false,
+            false,
+        ),
+        f(
+            "repeat_marker",
+            json!({"kind": "repeat_marker"}),
+            Class::Fatal,
+            Some(Paging::Marker),
+            false,
+            true,
+        ),
+        f(
+            "shrink_total",
+            json!({"kind": "shrink_total"}),
+            Class::Fatal,
+            Some(Paging::Offset),
+            false,
+            true,
+        ),
     ]
 }
 

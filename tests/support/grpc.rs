@@ -94,11 +94,7 @@ impl InProcess {
             .collect();
         let provider = Arc::new(Provider::with_env(
             data_sources::registry(),
-            Box::new(move |name| {
-                env.iter()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone())
-            }),
+            Box::new(move |name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())),
         ));
         let (guard, listener) = PrivateSocket::bind().expect("socket");
         let (stop, _) = watch::channel(false);
@@ -166,8 +162,13 @@ impl InProcess {
 
     /// ReadDataSource over gRPC with a JSON configuration.
     pub async fn read(&self, type_name: &str, config: serde_json::Value) -> Read {
-        read_with(&mut self.client.clone(), &self.data_source_type(type_name), type_name, config)
-            .await
+        read_with(
+            &mut self.client.clone(),
+            &self.data_source_type(type_name),
+            type_name,
+            config,
+        )
+        .await
     }
 
     /// StopProvider over gRPC.
@@ -211,7 +212,8 @@ pub async fn read_with(
         .map(|s| s.msgpack.clone())
         .unwrap_or_default();
     let state = reply.state.as_ref().map(|s| {
-        let value = cty::decode_msgpack(&s.msgpack, ty).expect("state decodes with the schema type");
+        let value =
+            cty::decode_msgpack(&s.msgpack, ty).expect("state decodes with the schema type");
         let json = cty::encode_json(&value, ty).expect("state encodes as JSON");
         serde_json::from_slice(&json).expect("JSON")
     });
