@@ -259,11 +259,12 @@ fn sigint_to_terraform_during_a_slow_read_ends_cleanly() {
             // table is per network namespace, so it shows the provider's sockets too). Terraform 0.14
             // starts the provider several times, so the first process seen may not be the reader.
             let port = emulator.server.addr().port();
-            let deadline = Instant::now() + Duration::from_secs(15);
+            let deadline = Instant::now() + Duration::from_secs(10);
             while established_to(port) < APIS.len() && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(20));
             }
             std::thread::sleep(Duration::from_millis(200));
+            let in_flight = established_to(port);
             providers = children(group, "terraform-provi");
             let sent = Instant::now();
             ctrl_c(group);
@@ -326,7 +327,7 @@ fn sigint_to_terraform_during_a_slow_read_ends_cleanly() {
                 );
             }
             eprintln!(
-                "{tf:?} terraform {command}: {interrupts} Ctrl-C; terraform exited {tf_exit:?} and the provider was gone {provider_gone:?} after the first; {cancelled} Cancelled diagnostics; no socket left"
+                "{tf:?} terraform {command}: {in_flight} reads in flight, {interrupts} Ctrl-C; terraform exited {tf_exit:?} and the provider was gone {provider_gone:?} after the first; {cancelled} Cancelled diagnostics; no socket left"
             );
         }
     }
