@@ -573,3 +573,52 @@ async fn socket_directory_is_private_and_removed_after_sigterm_with_tls() {
         drop(channel);
     }
 }
+
+#[test]
+fn plugin_exits_and_cleans_up_when_terraform_is_killed() {
+    // `sh` stands in for Terraform: it starts the plugin, reports its pid, and is then SIGKILLed.
+    let mut parent = Command::new("sh")
+        .args(["-c", &format!("{BINARY} & echo $! >&2; wait")])
+        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .env_remove("TF_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh starts");
+    let mut pid = String::new();
+    BufReader::new(parent.stderr.as_mut().expect("stderr"))
+        .read_line(&mut pid)
+        .expect("plugin pid");
+    let mut line = String::new();
+    BufReader::new(parent.stdout.as_mut().expect("stdout"))
+        .read_line(&mut line)
+        .expect("handshake line");
+    let socket = PathBuf::from(line.trim_end().split('|').nth(3).expect("address"));
+    assert!(socket.exists(), "serving at {socket:?}");
+    parent.kill().expect("SIGKILL the parent");
+    parent.wait().expect("reaped");
+    let killed = Instant::now();
+    let proc_dir = PathBuf::from(format!("/proc/{}", pid.trim()));
+    // The orphan is re-parented to init (or a subreaper), which reaps it once it exits.
+    let gone = |p: &PathBuf| {
+        std::fs::read_to_string(p.join("stat"))
+            .map(|s| s.split_once(") ").is_some_and(|(_, r)| r.starts_with('Z')))
+            .unwrap_or(true)
+    };
+    while !gone(&proc_dir) && killed.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(gone(&proc_dir), "the orphaned plugin exits");
+    assert!(!socket.exists(), "socket removed");
+    assert!(
+        !socket.parent().unwrap().exists(),
+        "socket directory removed"
+    );
+    eprintln!(
+        "orphaned plugin exited {:?} after its parent was killed",
+        killed.elapsed()
+    );
+}

@@ -93,6 +93,9 @@ pub async fn serve(
 
     let (shutdown, _) = watch::channel(false);
     watch_signals(shutdown.clone(), options.debug, provider.clone());
+    if !options.debug {
+        watch_parent(shutdown.clone());
+    }
     announce(&line).map_err(ServeError::Announce)?;
     serve_connections(
         provider,
@@ -196,6 +199,32 @@ fn watch_signals(shutdown: watch::Sender<bool>, debug: bool, provider: Arc<Provi
                     return;
                 }
                 else => return,
+            }
+        }
+    });
+}
+
+/// How often a managed plugin checks that Terraform is still its parent.
+const PARENT_POLL: Duration = Duration::from_millis(500);
+
+/// Stops the server when Terraform dies without a `Shutdown` (SIGKILL, a crash): the plugin is then
+/// re-parented, and would otherwise serve an abandoned socket forever.
+fn watch_parent(shutdown: watch::Sender<bool>) {
+    let parent = std::os::unix::process::parent_id();
+    tokio::spawn(async move {
+        let mut stopped = shutdown.subscribe();
+        loop {
+            tokio::select! {
+                _ = stopped.wait_for(|s| *s) => return,
+                _ = tokio::time::sleep(PARENT_POLL) => {}
+            }
+            if std::os::unix::process::parent_id() != parent {
+                tracing::warn!(
+                    parent,
+                    "Terraform exited without shutting the plugin down; stopping"
+                );
+                shutdown.send_replace(true);
+                return;
             }
         }
     });
