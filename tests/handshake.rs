@@ -454,3 +454,171 @@ async fn debug_mode_prints_a_reattach_line_and_survives_shutdown() {
         .unwrap();
     assert!(!socket.exists());
 }
+
+/// A leaf certificate signed by the pinned (CA) certificate: a valid chain to the pinned one, but not
+/// the pinned certificate itself.
+fn leaf_signed_by(
+    ca_params: &rcgen::CertificateParams,
+    ca_key: &rcgen::KeyPair,
+) -> (CertificateDer<'static>, PrivateKeyDer<'static>) {
+    let issuer = rcgen::Issuer::from_params(ca_params, ca_key);
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("P-256 key");
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    let cert = params.signed_by(&key, &issuer).expect("signed leaf");
+    (
+        cert.der().clone(),
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+    )
+}
+
+async fn refused(
+    socket: PathBuf,
+    server_cert: Vec<u8>,
+    identity: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>,
+) -> bool {
+    match tls_channel(socket, server_cert, identity).await {
+        Ok(channel) => serving(channel).await.is_err(),
+        Err(_) => true,
+    }
+}
+
+#[tokio::test]
+async fn automtls_refuses_valid_certificates_other_than_the_pinned_one() {
+    let ca_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::DigitalSignature,
+    ];
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+    ];
+    let ca = params.self_signed(&ca_key).expect("CA");
+    let plugin = Plugin::start("6", Some(&ca.pem()));
+    let server_cert = plugin.server_cert();
+    let socket = plugin.socket();
+
+    let pinned = (
+        ca.der().clone(),
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(ca_key.serialize_der())),
+    );
+    serving(
+        tls_channel(socket.clone(), server_cert.clone(), Some(pinned))
+            .await
+            .expect("TLS connect"),
+    )
+    .await
+    .expect("the pinned certificate with its key is served");
+
+    // Chains to the pinned CA, so a CA-pool verifier would take it; a pin does not.
+    let leaf = leaf_signed_by(&params, &ca_key);
+    assert!(
+        refused(socket.clone(), server_cert.clone(), Some(leaf)).await,
+        "a leaf signed by the pinned certificate is refused"
+    );
+    // Same subject, same key type, freshly generated: refused.
+    let (_, twin_cert, twin_key) = terraform_like_client_cert();
+    assert!(
+        refused(socket, server_cert, Some((twin_cert, twin_key))).await,
+        "a look-alike certificate is refused"
+    );
+}
+
+#[tokio::test]
+async fn socket_directory_is_private_and_removed_after_sigterm_with_tls() {
+    use std::os::unix::fs::PermissionsExt;
+    let (pem, cert, key) = terraform_like_client_cert();
+    for client_cert in [None, Some(pem.as_str())] {
+        let mut plugin = Plugin::start("6", client_cert);
+        let socket = plugin.socket();
+        let dir = socket.parent().expect("socket directory").to_path_buf();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "socket directory is 0700");
+        let entries: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(entries.len(), 1, "only the socket in its directory");
+        // A live connection must not keep the directory alive past SIGTERM.
+        let channel = match client_cert {
+            None => plain_channel(socket.clone()).await.unwrap(),
+            Some(_) => tls_channel(
+                socket.clone(),
+                plugin.server_cert(),
+                Some((cert.clone(), key.clone_key())),
+            )
+            .await
+            .unwrap(),
+        };
+        serving(channel.clone()).await.unwrap();
+        let pid = plugin.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let took = plugin
+            .wait_exit(Duration::from_secs(2))
+            .expect("SIGTERM ends the plugin");
+        assert!(!socket.exists(), "socket removed after SIGTERM");
+        assert!(!dir.exists(), "socket directory removed after SIGTERM");
+        eprintln!(
+            "SIGTERM with a live {} connection: exited in {took:?}",
+            if client_cert.is_some() {
+                "TLS"
+            } else {
+                "plaintext"
+            }
+        );
+        drop(channel);
+    }
+}
+
+#[test]
+fn plugin_exits_and_cleans_up_when_terraform_is_killed() {
+    // `sh` stands in for Terraform: it starts the plugin, reports its pid, and is then SIGKILLed.
+    let mut parent = Command::new("sh")
+        .args(["-c", &format!("{BINARY} & echo $! >&2; wait")])
+        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .env_remove("TF_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh starts");
+    let mut pid = String::new();
+    BufReader::new(parent.stderr.as_mut().expect("stderr"))
+        .read_line(&mut pid)
+        .expect("plugin pid");
+    let mut line = String::new();
+    BufReader::new(parent.stdout.as_mut().expect("stdout"))
+        .read_line(&mut line)
+        .expect("handshake line");
+    let socket = PathBuf::from(line.trim_end().split('|').nth(3).expect("address"));
+    assert!(socket.exists(), "serving at {socket:?}");
+    parent.kill().expect("SIGKILL the parent");
+    parent.wait().expect("reaped");
+    let killed = Instant::now();
+    let proc_dir = PathBuf::from(format!("/proc/{}", pid.trim()));
+    // The orphan is re-parented to init (or a subreaper), which reaps it once it exits.
+    let gone = |p: &PathBuf| {
+        std::fs::read_to_string(p.join("stat"))
+            .map(|s| s.split_once(") ").is_some_and(|(_, r)| r.starts_with('Z')))
+            .unwrap_or(true)
+    };
+    while !gone(&proc_dir) && killed.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(gone(&proc_dir), "the orphaned plugin exits");
+    assert!(!socket.exists(), "socket removed");
+    assert!(
+        !socket.parent().unwrap().exists(),
+        "socket directory removed"
+    );
+    eprintln!(
+        "orphaned plugin exited {:?} after its parent was killed",
+        killed.elapsed()
+    );
+}

@@ -69,6 +69,13 @@ impl Endpoint {
         &self.host_header
     }
 
+    /// True when requests to this endpoint would carry signed credentials in clear text over the
+    /// network: `http://` to anything but a loopback host. Loopback stays allowed for local emulators
+    /// and TLS-terminating sidecars on the same machine.
+    pub fn is_plaintext_remote(&self) -> bool {
+        is_plaintext_remote(&self.url)
+    }
+
     /// The URL for an absolute API `path` (such as `/v2/image`) under this endpoint.
     pub fn join_path(&self, path: &str) -> Url {
         let mut url = self.url.clone();
@@ -76,6 +83,23 @@ impl Endpoint {
         url.set_path(&format!("{base}{path}"));
         url
     }
+}
+
+/// `http://` to a host that is not `localhost`, `127.0.0.0/8` or `::1`.
+pub fn is_plaintext_remote(url: &Url) -> bool {
+    if url.scheme() != "http" {
+        return false;
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    !loopback
 }
 
 impl fmt::Debug for Endpoint {
@@ -94,6 +118,29 @@ impl fmt::Display for Endpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plaintext_remote_table() {
+        let cases = [
+            ("https://bcc.bj.baidubce.com", false),
+            ("bcc.bj.baidubce.com", false),
+            ("http://127.0.0.1:18080", false),
+            ("http://127.8.9.10", false),
+            ("http://localhost:8080", false),
+            ("http://LOCALHOST.", false),
+            ("http://emu.localhost", false),
+            ("http://[::1]:9000", false),
+            ("http://api.ucloud.cn", true),
+            ("http://10.0.0.5:8080", true),
+            ("http://[2001:db8::1]", true),
+            ("http://localhost.example.com", true),
+            ("http://0.0.0.0", true),
+        ];
+        for (raw, want) in cases {
+            let e = Endpoint::parse(raw).expect(raw);
+            assert_eq!(e.is_plaintext_remote(), want, "{raw}");
+        }
+    }
 
     #[test]
     fn parse_table() {

@@ -280,6 +280,17 @@ impl HttpExecutor {
             return Err(cancelled(call));
         }
         let request = build()?;
+        if super::endpoint::is_plaintext_remote(&request.url) {
+            // Signatures, key ids and (for some clouds) request parameters would cross the network in
+            // clear text and could be replayed: refuse before anything is sent.
+            return Err(call.error(
+                ErrorKind::Config,
+                format!(
+                    "refusing to send credentials over plain http to {}; use an https endpoint (plain http is allowed only to a loopback address such as 127.0.0.1)",
+                    request.url.host_str().unwrap_or("?")
+                ),
+            ));
+        }
         let started = Instant::now();
         let sent = tokio::select! {
             _ = self.cancel.cancelled() => Err(cancelled(call)),
@@ -309,7 +320,10 @@ impl HttpExecutor {
         );
         let retry_after = parse_retry_after(&response.headers);
         parse(&response).map_err(|e| {
-            let e = e.with_retry_after(retry_after);
+            let mut e = e.with_retry_after(retry_after);
+            if e.request_id().is_none() {
+                e = e.with_request_id(header_request_id(&response.headers));
+            }
             if e.credential_id().is_none() {
                 e.with_credential_id(call.credential_id.clone())
             } else {
@@ -352,20 +366,24 @@ impl HttpExecutor {
             .map_err(|e| transport_error(call, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        // From here on the server has answered: errors carry its request id when a header has one.
+        let request_id = header_request_id(&headers);
         if response
             .content_length()
             .is_some_and(|n| n > self.max_body_bytes as u64)
         {
-            return Err(too_large(call, status, self.max_body_bytes));
+            return Err(too_large(call, status, self.max_body_bytes).with_request_id(request_id));
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| transport_error(call, e))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| {
+            transport_error(call, e)
+                .with_status(status)
+                .with_request_id(request_id.clone())
+        })? {
             if body.len() + chunk.len() > self.max_body_bytes {
-                return Err(too_large(call, status, self.max_body_bytes));
+                return Err(
+                    too_large(call, status, self.max_body_bytes).with_request_id(request_id)
+                );
             }
             body.extend_from_slice(&chunk);
         }
@@ -375,6 +393,28 @@ impl HttpExecutor {
             body,
         })
     }
+}
+
+/// Response headers in which the clouds (and common gateways) return a request id: Baidu
+/// `x-bce-request-id`, UCloud `X-UCLOUD-REQUEST-UUID`, Tencent `X-TC-RequestId`, generic `x-request-id`.
+const REQUEST_ID_HEADERS: [&str; 4] = [
+    "x-bce-request-id",
+    "x-ucloud-request-uuid",
+    "x-tc-requestid",
+    "x-request-id",
+];
+
+/// The request id from the response headers, so errors found in the body (or while reading it) can
+/// still be traced by the cloud's support.
+pub fn header_request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| {
+        headers
+            .get(*name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && v.len() <= 256)
+            .map(str::to_string)
+    })
 }
 
 fn cancelled(call: &ApiCall) -> CloudError {

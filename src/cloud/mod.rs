@@ -16,6 +16,8 @@ pub mod context;
 pub mod digest;
 pub mod endpoint;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod normalize;
 pub mod paging;

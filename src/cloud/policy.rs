@@ -31,6 +31,38 @@ impl Default for BackoffPolicy {
     }
 }
 
+/// Environment variables that tune [`BackoffPolicy`] (milliseconds). Meant for tests and soak runs
+/// against the local emulator, where waiting the production 200 ms–5 s per retry only slows the
+/// run down; users have no reason to set them.
+pub const BACKOFF_BASE_ENV: &str = "CLOUDIMAGE_BACKOFF_BASE_MS";
+/// See [`BACKOFF_BASE_ENV`].
+pub const BACKOFF_CAP_ENV: &str = "CLOUDIMAGE_BACKOFF_CAP_MS";
+/// Upper bound for either variable, so a typo cannot stall every retry for hours.
+const MAX_BACKOFF_ENV_MS: u64 = 60_000;
+
+impl BackoffPolicy {
+    /// The default policy with `base`/`cap` replaced by [`BACKOFF_BASE_ENV`]/[`BACKOFF_CAP_ENV`]
+    /// when `env` has them as whole milliseconds (at most 60 000); anything else is ignored. A base
+    /// above the cap is lowered to the cap.
+    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> BackoffPolicy {
+        let ms = |name: &str| {
+            env(name)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .filter(|&n| n <= MAX_BACKOFF_ENV_MS)
+                .map(Duration::from_millis)
+        };
+        let mut policy = BackoffPolicy::default();
+        if let Some(cap) = ms(BACKOFF_CAP_ENV) {
+            policy.cap = cap;
+        }
+        if let Some(base) = ms(BACKOFF_BASE_ENV) {
+            policy.base = base;
+        }
+        policy.base = policy.base.min(policy.cap);
+        policy
+    }
+}
+
 /// The delay before retry number `retry` (0 for the first retry). `unit` is a uniform sample in
 /// `[0, 1)`; out-of-range samples are clamped. A server's `Retry-After` wins over the jittered
 /// delay, but never beyond `retry_after_cap`.
@@ -260,6 +292,36 @@ mod tests {
         ];
         for (cloud, status, code, want) in cases {
             assert_eq!(classify(*cloud, *status, *code), *want, "{cloud} {code:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_from_env() {
+        let ms = Duration::from_millis;
+        let d = BackoffPolicy::default();
+        type Vars = &'static [(&'static str, &'static str)];
+        let cases: &[(Vars, Duration, Duration)] = &[
+            (&[], d.base, d.cap),
+            (&[(BACKOFF_BASE_ENV, "5")], ms(5), d.cap),
+            (
+                &[(BACKOFF_BASE_ENV, "5"), (BACKOFF_CAP_ENV, "40")],
+                ms(5),
+                ms(40),
+            ),
+            (&[(BACKOFF_CAP_ENV, "50")], ms(50), ms(50)),
+            (&[(BACKOFF_BASE_ENV, "soon")], d.base, d.cap),
+            (&[(BACKOFF_BASE_ENV, "-1")], d.base, d.cap),
+            (&[(BACKOFF_BASE_ENV, "99999999")], d.base, d.cap),
+        ];
+        for (vars, base, cap) in cases {
+            let env = |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            };
+            let p = BackoffPolicy::from_env(&env);
+            assert_eq!((p.base, p.cap), (*base, *cap), "{vars:?}");
+            assert_eq!(p.retry_after_cap, d.retry_after_cap);
         }
     }
 

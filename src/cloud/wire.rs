@@ -28,6 +28,51 @@ pub fn malformed(call: &ApiCall, resp: &HttpResponse, what: &str) -> CloudError 
         ),
     )
     .with_status(resp.status)
+    .with_request_id(body_request_id(&resp.body))
+}
+
+/// A request id quoted in a body that could not be decoded (`"RequestId": "…"` or `"requestId": "…"`,
+/// as Tencent and Baidu write them), so even a cut or misshapen answer can be traced. Only ids made
+/// of letters, digits, `-`, `_` and `.` (at most 128) are taken.
+pub fn body_request_id(body: &[u8]) -> Option<String> {
+    const KEYS: [&[u8]; 2] = [b"\"RequestId\"", b"\"requestId\""];
+    for key in KEYS {
+        let mut from = 0;
+        while let Some(pos) = find(&body[from..], key) {
+            let after = from + pos + key.len();
+            if let Some(id) = quoted_value(&body[after..]) {
+                return Some(id);
+            }
+            from = after;
+        }
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `<ws>:<ws>"value"` at the start of `rest`.
+fn quoted_value(rest: &[u8]) -> Option<String> {
+    let mut i = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    if rest[i] != b':' {
+        return None;
+    }
+    i += 1;
+    i += rest[i..].iter().position(|b| !b.is_ascii_whitespace())?;
+    if rest[i] != b'"' {
+        return None;
+    }
+    let value = &rest[i + 1..];
+    let end = value.iter().position(|&b| b == b'"')?;
+    let id = &value[..end];
+    let ok = !id.is_empty()
+        && id.len() <= 128
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    ok.then(|| String::from_utf8_lossy(id).into_owned())
 }
 
 /// A string field that may be absent, null, a string, a number or a bool (rendered as text).
@@ -122,6 +167,35 @@ pub fn non_empty(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_ids_in_broken_bodies() {
+        let cases: &[(&[u8], Option<&str>)] = &[
+            (
+                br#"{"Response":{"ImageSet":"none","RequestId":"mock-0007"}}"#,
+                Some("mock-0007"),
+            ),
+            (
+                br#"{"code":"X","requestId" : "ab-12.c_d"} trailing"#,
+                Some("ab-12.c_d"),
+            ),
+            (br#"{"Response":{"ImageSet":[{"Image"#, None),
+            (br#"{"RequestId":"#, None),
+            (br#"{"RequestId": 17, "requestId": "later"}"#, Some("later")),
+            (br#"{"RequestId":"has space"}"#, None),
+            (br#"{"RequestId":""}"#, None),
+            (b"<html>RequestId</html>", None),
+            (b"", None),
+        ];
+        for (body, want) in cases {
+            assert_eq!(
+                body_request_id(body).as_deref(),
+                *want,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct Probe {

@@ -80,12 +80,25 @@ pub fn endpoint(
         .as_ref()
         .map(|u| u.as_str().to_string())
         .unwrap_or_else(|| default.to_string());
-    Endpoint::parse(&raw).map_err(|e| {
-        Diagnostic::error(
-            "Invalid endpoint",
-            format!("The {block} endpoint cannot be used: {e}. Set endpoint in the provider's {block} block (or its CLOUDIMAGE_*_ENDPOINT variable) to a URL like \"https://host\" or \"http://127.0.0.1:18080\", or unset it for the cloud's default."),
+    let endpoint = Endpoint::parse(&raw).map_err(|e| {
+        Diagnostics::from(
+            Diagnostic::error(
+                "Invalid endpoint",
+                format!("The {block} endpoint cannot be used: {e}. Set endpoint in the provider's {block} block (or its CLOUDIMAGE_*_ENDPOINT variable) to a URL like \"https://host\" or \"http://127.0.0.1:18080\", or unset it for the cloud's default."),
+            )
+                .at(attr_path(&[block, "endpoint"])),
         )
-            .at(attr_path(&[block, "endpoint"]))
-            .into()
-    })
+    })?;
+    if endpoint.is_plaintext_remote() {
+        // The cloud layer refuses too; saying it here names the argument to fix.
+        return Err(Diagnostic::error(
+            "Credentials would be sent over plain http",
+            format!(
+                "The {block} endpoint {endpoint} uses http:// to a host that is not this machine, so signed requests would cross the network unencrypted. Use https://, or plain http only to a loopback address such as http://127.0.0.1:PORT."
+            ),
+        )
+        .at(attr_path(&[block, "endpoint"]))
+        .into());
+    }
+    Ok(endpoint)
 }

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 pub use config::ProviderSettings;
 pub use diagnostics::{attr_path, Diagnostic, Diagnostics, Severity};
 
-use crate::cloud::{CloudContext, HttpExecutor, HttpSettings};
+use crate::cloud::{BackoffPolicy, CloudContext, HttpExecutor, HttpSettings};
 use crate::cty::Value;
 use crate::data_sources::{DataSource, ReadOutcome};
 use crate::schema::Schema;
@@ -108,10 +108,12 @@ impl Provider {
         };
         let cancel = self.cancel.read().map(|c| c.clone()).unwrap_or_default();
         // The HTTP client (TLS roots, pool) is built by the first read: most plugin processes are
-        // configured and never read anything.
+        // configured and never read anything. Backoff timing comes from the environment only (tests and
+        // soak runs shorten it).
+        let backoff = BackoffPolicy::from_env(&*self.env);
         let configured = Configured {
             settings: Arc::new(settings),
-            cloud: CloudContext::new(HttpExecutor::lazy(http, cancel)),
+            cloud: CloudContext::new(HttpExecutor::lazy(http, cancel).with_backoff(backoff)),
         };
         if let Ok(mut slot) = self.configured.write() {
             *slot = Some(Arc::new(configured));

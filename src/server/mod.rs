@@ -2,6 +2,8 @@
 //! one provider core, go-plugin's controller/stdio/broker, health). Knows nothing of clouds.
 
 mod conn;
+#[doc(hidden)]
+pub mod fuzzing;
 mod go_plugin;
 pub mod handshake;
 pub mod tls;
@@ -90,7 +92,10 @@ pub async fn serve(
     tracing::debug!(address = %address.to_string_lossy(), network = "unix", version = options.version, tls = tls.is_some(), "plugin address");
 
     let (shutdown, _) = watch::channel(false);
-    watch_signals(shutdown.clone(), options.debug);
+    watch_signals(shutdown.clone(), options.debug, provider.clone());
+    if !options.debug {
+        watch_parent(shutdown.clone());
+    }
     announce(&line).map_err(ServeError::Announce)?;
     serve_connections(
         provider,
@@ -170,9 +175,11 @@ pub async fn serve_connections(
     Ok(())
 }
 
-/// SIGTERM always stops the server. SIGINT stops it only in debug mode: Terraform forwards Ctrl-C to the
-/// whole process group and cancels through `StopProvider`, so a managed plugin must ignore it.
-fn watch_signals(shutdown: watch::Sender<bool>, debug: bool) {
+/// SIGTERM always stops the server. SIGINT stops it only in debug mode: Ctrl-C reaches the whole process
+/// group and Terraform decides when its plugins exit, so a managed plugin keeps serving. It does cancel
+/// the reads in flight, as `StopProvider` would: Terraform 1.0/0.14 send no `StopProvider` during the
+/// plan phase of `apply`, so without this a slow read would hold up Ctrl-C until it finished.
+fn watch_signals(shutdown: watch::Sender<bool>, debug: bool, provider: Arc<Provider>) {
     use tokio::signal::unix::{signal, SignalKind};
     let mut interrupts = signal(SignalKind::interrupt()).ok();
     let mut terminations = signal(SignalKind::terminate()).ok();
@@ -184,13 +191,40 @@ fn watch_signals(shutdown: watch::Sender<bool>, debug: bool) {
                         shutdown.send_replace(true);
                         return;
                     }
-                    tracing::debug!("ignoring SIGINT: Terraform cancels through StopProvider");
+                    tracing::debug!("SIGINT: cancelling reads in flight, still serving");
+                    provider.stop();
                 }
                 Some(()) = async { terminations.as_mut()?.recv().await } => {
                     shutdown.send_replace(true);
                     return;
                 }
                 else => return,
+            }
+        }
+    });
+}
+
+/// How often a managed plugin checks that Terraform is still its parent.
+const PARENT_POLL: Duration = Duration::from_millis(500);
+
+/// Stops the server when Terraform dies without a `Shutdown` (SIGKILL, a crash): the plugin is then
+/// re-parented, and would otherwise serve an abandoned socket forever.
+fn watch_parent(shutdown: watch::Sender<bool>) {
+    let parent = std::os::unix::process::parent_id();
+    tokio::spawn(async move {
+        let mut stopped = shutdown.subscribe();
+        loop {
+            tokio::select! {
+                _ = stopped.wait_for(|s| *s) => return,
+                _ = tokio::time::sleep(PARENT_POLL) => {}
+            }
+            if std::os::unix::process::parent_id() != parent {
+                tracing::warn!(
+                    parent,
+                    "Terraform exited without shutting the plugin down; stopping"
+                );
+                shutdown.send_replace(true);
+                return;
             }
         }
     });

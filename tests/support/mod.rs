@@ -5,6 +5,9 @@
 //! (`CHECKPOINT_DISABLE=1`). Terraform binaries come from `scripts/install-terraform.sh` (`.tools/`).
 #![allow(dead_code)]
 
+pub mod clouds;
+pub mod grpc;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -202,6 +205,25 @@ impl Workspace {
 
     /// Runs `terraform <args>` in the workspace with extra environment variables.
     pub fn run_with(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Run {
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = self
+            .command(args, extra_env)
+            .output()
+            .expect("terraform runs");
+        let stdout = String::from_utf8_lossy(&stdout);
+        Run {
+            success: status.success(),
+            // The PyPI build of 0.14.6 prefixes its stdout with "o:".
+            stdout: stdout.strip_prefix("o:").unwrap_or(&stdout).to_string(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
+    }
+
+    /// `terraform <args>` ready to spawn in the workspace, with the test environment.
+    pub fn command(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(self.terraform.binary());
         cmd.args(args).current_dir(self.dir.path());
         for var in HOST_VARIABLES {
@@ -216,18 +238,7 @@ impl Workspace {
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        let Output {
-            status,
-            stdout,
-            stderr,
-        } = cmd.output().expect("terraform runs");
-        let stdout = String::from_utf8_lossy(&stdout);
-        Run {
-            success: status.success(),
-            // The PyPI build of 0.14.6 prefixes its stdout with "o:".
-            stdout: stdout.strip_prefix("o:").unwrap_or(&stdout).to_string(),
-            stderr: String::from_utf8_lossy(&stderr).into_owned(),
-        }
+        cmd
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
@@ -260,6 +271,11 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start() -> Emulator {
+        Self::start_with(Default::default())
+    }
+
+    /// An emulator with its own configuration (credentials, faults from the start).
+    pub fn start_with(config: terraform_provider_cloudimage::mock::MockConfig) -> Emulator {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -267,7 +283,7 @@ impl Emulator {
             .expect("runtime");
         let server = runtime
             .block_on(terraform_provider_cloudimage::mock::MockServer::start(
-                Default::default(),
+                config,
             ))
             .expect("emulator starts");
         Emulator {

@@ -250,7 +250,7 @@ impl BaiduClient {
 }
 
 /// One page: the typed images and the paging envelope, or the BCE error.
-fn parse_page<W: DeserializeOwned, T>(
+pub(crate) fn parse_page<W: DeserializeOwned, T>(
     call: &ApiCall,
     resp: &HttpResponse,
     convert: fn(W) -> Option<T>,

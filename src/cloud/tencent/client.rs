@@ -241,7 +241,10 @@ impl TencentClient {
     }
 }
 
-fn parse_page(call: &ApiCall, resp: &HttpResponse) -> Result<OffsetPage<TencentImage>, CloudError> {
+pub(crate) fn parse_page(
+    call: &ApiCall,
+    resp: &HttpResponse,
+) -> Result<OffsetPage<TencentImage>, CloudError> {
     let envelope: Option<Envelope> = serde_json::from_slice(&resp.body).ok();
     if resp.status != 200 {
         // Like the SDK's ClientError.HttpStatusCodeError, but keep a Response.Error if one came.

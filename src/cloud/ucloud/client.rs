@@ -182,7 +182,10 @@ impl UCloudClient {
     }
 }
 
-fn parse_page(call: &ApiCall, resp: &HttpResponse) -> Result<OffsetPage<UCloudImage>, CloudError> {
+pub(crate) fn parse_page(
+    call: &ApiCall,
+    resp: &HttpResponse,
+) -> Result<OffsetPage<UCloudImage>, CloudError> {
     let request_id = resp.header(REQUEST_ID_HEADER).map(str::to_string);
     if !(200..300).contains(&resp.status) {
         // The SDK's HTTPStatusError: the body is not a UCloud envelope, keep an excerpt.

@@ -1,0 +1,334 @@
+//! Cancellation (issue 6 §2), measured: `StopProvider` during slow reads of every cloud API ends them
+//! within 1 s with a "Cancelled" diagnostic and closes their connections; Ctrl-C (SIGINT to the process
+//! group) during `terraform apply` ends it cleanly, with the provider process gone and no socket left.
+
+mod support;
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::clouds::{self, APIS};
+use support::grpc::{read_with, InProcess, FAST_BACKOFF};
+use terraform_provider_cloudimage::mock::{FaultConfig, MockConfig, MockServer};
+
+/// Every cloud request waits this long: far beyond the test, so only cancellation can end a read.
+const SLOW_MS: u64 = 30_000;
+const READS_PER_API: usize = 4;
+
+fn slow_everything() -> FaultConfig {
+    FaultConfig {
+        latency_ms: SLOW_MS,
+        rules: Vec::new(),
+    }
+}
+
+/// Client-side TCP connections to `port` that are still ESTABLISHED (in this network namespace).
+fn established_to(port: u16) -> usize {
+    let own = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let mut count = 0;
+    for table in [own("/proc/self/net/tcp"), own("/proc/self/net/tcp6")] {
+        for line in table.lines().skip(1) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let (Some(remote), Some(state)) = (cols.get(2), cols.get(3)) else {
+                continue;
+            };
+            let remote_port = remote
+                .rsplit(':')
+                .next()
+                .and_then(|p| u16::from_str_radix(p, 16).ok());
+            if remote_port == Some(port) && *state == "01" {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_provider_ends_slow_reads_within_a_second() {
+    let mock = MockServer::start(MockConfig {
+        faults: slow_everything(),
+        ..Default::default()
+    })
+    .await
+    .expect("emulator");
+    let port = mock.addr().port();
+    let mut all = Vec::new();
+    let mut worst = Duration::ZERO;
+    for round in 0..2 {
+        // Two APIs share a provider configuration only when they agree on Tencent's API: one plugin
+        // per Tencent flavour, all stopped by their own StopProvider.
+        let mut plugins = Vec::new();
+        for api_kind in ["v3", "legacy"] {
+            let plugin = InProcess::start(&FAST_BACKOFF).await;
+            plugin
+                .configure(clouds::provider_config(&mock.url(), api_kind, 3, "120s"))
+                .await;
+            plugins.push((api_kind, plugin));
+        }
+        let mut reads = Vec::new();
+        for (kind, plugin) in &plugins {
+            for api in APIS
+                .iter()
+                .filter(|a| (a.label == "tencent-legacy") == (*kind == "legacy"))
+            {
+                for _ in 0..READS_PER_API {
+                    let mut client = InProcess::connect(plugin.socket.clone()).await;
+                    let ty = plugin.data_source_type(api.data_source);
+                    let api = *api;
+                    reads.push(tokio::spawn(async move {
+                        let read = read_with(&mut client, &ty, api.data_source, api.config()).await;
+                        (api, read, Instant::now())
+                    }));
+                }
+            }
+        }
+        // Let every read reach the emulator. Identical reads share one listing (the single-flight
+        // cache), so there is one request in flight per API.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while established_to(port) < APIS.len() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let open_before = established_to(port);
+        assert!(
+            open_before >= APIS.len(),
+            "round {round}: {open_before} connections for {} APIs",
+            APIS.len()
+        );
+        let stopped = Instant::now();
+        for (_, plugin) in &plugins {
+            plugin.stop_provider().await;
+        }
+        for r in reads {
+            let (api, read, done) = r.await.expect("read task");
+            let took = done.saturating_duration_since(stopped);
+            worst = worst.max(took);
+            assert!(
+                took < Duration::from_secs(1),
+                "{}: ended {took:?} after StopProvider",
+                api.label
+            );
+            assert!(read.state.is_none(), "{}: no state", api.label);
+            assert_eq!(read.diags.len(), 1, "{}: {:?}", api.label, read.diags);
+            let d = &read.diags[0];
+            assert!(
+                d.error && d.summary.starts_with("Cancelled"),
+                "{}: {d:?}",
+                api.label
+            );
+            assert!(
+                d.detail.contains(&format!("API action: {}", api.action)),
+                "{d:?}"
+            );
+            all.push(took);
+        }
+        // Cancelled reads drop their connections (no socket lingers to a slow server).
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while established_to(port) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(
+            established_to(port),
+            0,
+            "round {round}: connections released"
+        );
+        // Later reads start afresh (StopProvider is not sticky).
+        mock.clear_faults();
+        let (_, plugin) = &plugins[0];
+        let after = plugin.read(APIS[0].data_source, APIS[0].config()).await;
+        assert!(
+            after.errors().is_empty(),
+            "reads work after StopProvider: {:?}",
+            after.diags
+        );
+        mock.set_faults(slow_everything()).expect("faults");
+        for (_, p) in plugins {
+            p.shutdown().await;
+        }
+    }
+    all.sort();
+    let median = all[all.len() / 2];
+    eprintln!(
+        "StopProvider: {} slow reads cancelled, median {median:?}, worst {worst:?} after the call",
+        all.len()
+    );
+    mock.shutdown().await;
+}
+
+/// Processes in process group `group` whose command name starts with `prefix` (Terraform may be a
+/// wrapper, so the provider is not necessarily its direct child).
+fn children(group: u32, prefix: &str) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // pid (comm) state ppid ...
+            let Some((comm, rest)) = stat.split_once(") ") else {
+                return false;
+            };
+            let comm = comm.split_once('(').map(|(_, c)| c).unwrap_or("");
+            // state ppid pgrp ...
+            let pgrp = rest
+                .split_whitespace()
+                .nth(2)
+                .and_then(|p| p.parse::<u32>().ok());
+            pgrp == Some(group) && comm.starts_with(prefix)
+        })
+        .collect()
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| !s.split_once(") ").is_some_and(|(_, r)| r.starts_with('Z')))
+        .unwrap_or(false)
+}
+
+fn plugin_dirs(tmp: &Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.starts_with("cloudimage-plugin"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Sends SIGINT to the process group, as Ctrl-C in a terminal does.
+fn ctrl_c(group: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", "--", &format!("-{group}")])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+}
+
+/// Ctrl-C during a slow read, for `terraform plan` and `terraform apply` under both Terraform versions.
+/// Terraform answers the first Ctrl-C with StopProvider where it waits on the operation (`plan`, and the
+/// apply phase); during the plan phase of `apply`, Terraform 1.0/0.14 do not stop providers and wait, so
+/// a user presses Ctrl-C again ("Two interrupts received"): Terraform then shuts the provider down. In
+/// every case the provider process must be gone and its socket directory removed.
+#[test]
+fn sigint_to_terraform_during_a_slow_read_ends_cleanly() {
+    use std::os::unix::process::CommandExt;
+    use support::{Emulator, Workspace, ALL_TERRAFORMS};
+    let emulator = Emulator::start();
+    emulator
+        .server
+        .set_faults(slow_everything())
+        .expect("faults");
+    let mut config = clouds::providers_hcl(&emulator.url(), 3, "120s");
+    for api in &APIS {
+        config.push_str(&clouds::data_source_hcl(api, &api.label.replace('-', "_")));
+    }
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config);
+        ws.init();
+        for command in ["plan", "apply"] {
+            let tmp = tempfile::tempdir().expect("TMPDIR for the provider");
+            let tmp_path = tmp.path().to_str().expect("utf-8").to_string();
+            let mut args = vec![command, "-no-color", "-input=false"];
+            if command == "apply" {
+                args.push("-auto-approve");
+            }
+            let mut child = ws
+                .command(&args, &[("TMPDIR", &tmp_path)])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .process_group(0)
+                .spawn()
+                .expect("terraform starts");
+            let group = child.id();
+            // Wait for the provider and its socket, then for the reads to be in flight.
+            let deadline = Instant::now() + Duration::from_secs(15);
+            let mut providers = Vec::new();
+            while Instant::now() < deadline {
+                providers = children(group, "terraform-provi");
+                if !providers.is_empty() && !plugin_dirs(tmp.path()).is_empty() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert!(
+                !providers.is_empty(),
+                "{tf:?} {command}: the provider started"
+            );
+            // The reads are in flight once the provider holds connections to the emulator (the TCP
+            // table is per network namespace, so it shows the provider's sockets too). Terraform 0.14
+            // starts the provider several times, so the first process seen may not be the reader.
+            let port = emulator.server.addr().port();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while established_to(port) < APIS.len() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+            let in_flight = established_to(port);
+            providers = children(group, "terraform-provi");
+            let sent = Instant::now();
+            ctrl_c(group);
+            let mut interrupts = 1;
+            let exit = loop {
+                if let Some(s) = child.try_wait().expect("try_wait") {
+                    break s;
+                }
+                if interrupts == 1 && sent.elapsed() > Duration::from_secs(3) {
+                    ctrl_c(group);
+                    interrupts = 2;
+                }
+                if sent.elapsed() > Duration::from_secs(20) {
+                    let _ = std::process::Command::new("kill")
+                        .args(["-KILL", "--", &format!("-{group}")])
+                        .status();
+                    let out = child.wait_with_output().expect("output");
+                    panic!(
+                        "{tf:?} {command}: still running 20 s after Ctrl-C\n{}\n{}",
+                        String::from_utf8_lossy(&out.stdout),
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            };
+            let tf_exit = sent.elapsed();
+            let out = child.wait_with_output().expect("output");
+            let all = format!(
+                "{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                !exit.success(),
+                "{tf:?} {command}: an interrupted run fails\n{all}"
+            );
+            assert!(
+                !all.to_lowercase().contains("panic"),
+                "{tf:?} {command}: {all}"
+            );
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while providers.iter().any(|p| alive(*p)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let provider_gone = sent.elapsed();
+            assert!(
+                providers.iter().all(|p| !alive(*p)),
+                "{tf:?} {command}: provider gone"
+            );
+            assert!(
+                plugin_dirs(tmp.path()).is_empty(),
+                "{tf:?} {command}: socket directory left: {:?}",
+                plugin_dirs(tmp.path())
+            );
+            let cancelled = all.matches("Cancelled: ").count();
+            if interrupts == 1 {
+                assert!(
+                    cancelled > 0,
+                    "{tf:?} {command}: a Cancelled diagnostic\n{all}"
+                );
+            }
+            eprintln!(
+                "{tf:?} terraform {command}: {in_flight} reads in flight, {interrupts} Ctrl-C; terraform exited {tf_exit:?} and the provider was gone {provider_gone:?} after the first; {cancelled} Cancelled diagnostics; no socket left"
+            );
+        }
+    }
+}
