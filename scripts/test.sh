@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 scripts/install-terraform.sh
 cargo fmt --all -- --check
+# Benches are compiled (and linted) here; they run only through bench/run.sh.
 cargo clippy --all-targets --locked -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --locked --all-targets --no-fail-fast
+  cargo nextest run --locked --lib --bins --tests --no-fail-fast
 else
-  cargo test --locked --all-targets --no-fail-fast
+  cargo test --locked --lib --bins --tests --no-fail-fast
 fi

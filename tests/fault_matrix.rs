@@ -77,8 +77,8 @@ fn check_error(
     {
         return Err(format!("neither status nor code: {text}"));
     }
-    let expect_id =
-        !fault.no_response && !is_paging(fault) && (api.header_request_id || fault.enveloped);
+    // Paging faults too: the error carries the id of the page that broke the listing.
+    let expect_id = !fault.no_response && (api.header_request_id || fault.enveloped);
     if expect_id
         && !fault_ids
             .iter()

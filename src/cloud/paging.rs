@@ -31,6 +31,8 @@ pub struct MarkerPage<T> {
     pub items: Vec<T>,
     pub is_truncated: bool,
     pub next_marker: Option<String>,
+    /// The request id of the answer that carried this page, for errors the page itself causes.
+    pub request_id: Option<String>,
 }
 
 /// One page of an offset-paged listing.
@@ -39,6 +41,8 @@ pub struct OffsetPage<T> {
     pub items: Vec<T>,
     /// The API's `TotalCount`, when it sent one.
     pub total_count: Option<u64>,
+    /// The request id of the answer that carried this page, for errors the page itself causes.
+    pub request_id: Option<String>,
 }
 
 fn paging_error(call: &ApiCall, message: String) -> CloudError {
@@ -59,6 +63,10 @@ where
     let mut marker: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = fetch(marker.clone()).await?;
+        let page_id = page.request_id.clone();
+        let paging_error = |call: &ApiCall, message: String| {
+            paging_error(call, message).with_request_id(page_id.clone())
+        };
         items.extend(page.items);
         if items.len() as u64 > MAX_ITEMS {
             return Err(paging_error(
@@ -106,30 +114,30 @@ where
 {
     let limit = limit.max(1);
     let first = fetch(0, limit).await?;
+    let first_id = first.request_id.clone();
+    let first_error =
+        |message: String| paging_error(call, message).with_request_id(first_id.clone());
     let Some(total) = first.total_count else {
         return sequential_rest(call, limit, first.items, &fetch).await;
     };
     let first_len = first.items.len() as u64;
     if total > MAX_ITEMS {
-        return Err(paging_error(
-            call,
-            format!("TotalCount {total} exceeds {MAX_ITEMS}"),
-        ));
+        return Err(first_error(format!(
+            "TotalCount {total} exceeds {MAX_ITEMS}"
+        )));
     }
     if first_len > total {
-        return Err(paging_error(
-            call,
-            format!("first page holds {first_len} items but TotalCount is {total}"),
-        ));
+        return Err(first_error(format!(
+            "first page holds {first_len} items but TotalCount is {total}"
+        )));
     }
     if first_len == total {
         return Ok(first.items);
     }
     if first_len == 0 {
-        return Err(paging_error(
-            call,
-            format!("first page is empty but TotalCount is {total}"),
-        ));
+        return Err(first_error(format!(
+            "first page is empty but TotalCount is {total}"
+        )));
     }
     // A server that caps Limit below what was asked returns fewer items: page by what it gives.
     let page_size = first_len;
@@ -147,23 +155,21 @@ where
         .await?;
     pages.sort_unstable_by_key(|(offset, _)| *offset);
     for (offset, page) in pages {
+        let page_error =
+            |message: String| paging_error(call, message).with_request_id(page.request_id.clone());
         if let Some(t) = page.total_count {
             if t != total {
-                return Err(paging_error(
-                    call,
-                    format!("TotalCount changed from {total} to {t} while paging; try again"),
-                ));
+                return Err(page_error(format!(
+                    "TotalCount changed from {total} to {t} while paging; try again"
+                )));
             }
         }
         let want = page_size.min(total - offset);
         if page.items.len() as u64 != want {
-            return Err(paging_error(
-                call,
-                format!(
-                    "page at offset {offset} holds {} items, expected {want} of TotalCount {total}",
-                    page.items.len()
-                ),
-            ));
+            return Err(page_error(format!(
+                "page at offset {offset} holds {} items, expected {want} of TotalCount {total}",
+                page.items.len()
+            )));
         }
         items.extend(page.items);
     }

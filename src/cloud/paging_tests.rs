@@ -19,6 +19,7 @@ fn mp(items: &[u32], truncated: bool, next: Option<&str>) -> MarkerPage<u32> {
         items: items.to_vec(),
         is_truncated: truncated,
         next_marker: next.map(str::to_string),
+        request_id: None,
     }
 }
 
@@ -152,6 +153,7 @@ impl FakeApi {
         Ok(OffsetPage {
             items: (offset..end).collect(),
             total_count: (self.total_at)(self.total, offset),
+            request_id: None,
         })
     }
 }

@@ -35,7 +35,8 @@ pub fn malformed(call: &ApiCall, resp: &HttpResponse, what: &str) -> CloudError 
 /// as Tencent and Baidu write them), so even a cut or misshapen answer can be traced. Only ids made
 /// of letters, digits, `-`, `_` and `.` (at most 128) are taken.
 pub fn body_request_id(body: &[u8]) -> Option<String> {
-    const KEYS: [&[u8]; 2] = [b"\"RequestId\"", b"\"requestId\""];
+    // The legacy Tencent API writes `RequestID`.
+    const KEYS: [&[u8]; 3] = [b"\"RequestId\"", b"\"requestId\"", b"\"RequestID\""];
     for key in KEYS {
         let mut from = 0;
         while let Some(pos) = find(&body[from..], key) {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use futures_util::future::{join_all, BoxFuture};
 
-use super::images::{time_value, ImageFamily, ImageRow};
+use super::images::{time_value, write_output_file, ImageFamily, ImageRow};
 use super::selection::{self, Selection};
 use super::{args, baidu, ids, tencent, ucloud, DataSource, ReadOutcome};
 use crate::cty::{Type, Value};
@@ -85,6 +85,7 @@ impl DataSource for CrossCloud {
             .attr(Attribute::optional("clouds", Type::list(Type::String)).describe(
                 "Which clouds to search: any of `baidu`, `ucloud`, `tencent`. Default: every cloud whose credentials are configured.",
             ))
+            .attr(Attribute::optional("output_file", Type::String).describe("Also write `images` as pretty JSON to this file."))
             .attr(Attribute::optional("name_regex", Type::String).describe(
                 "A regular expression (Rust `regex` syntax, unanchored) the image name must match. Checked at plan time.",
             ));
@@ -231,6 +232,9 @@ impl CrossCloud {
                 ])
             })
             .collect();
+        if let Some(path) = args::non_empty(config, "output_file") {
+            write_output_file(path, &images).map_err(Diagnostics::from)?;
+        }
         let mut map = match config {
             Value::Object(map) => map.clone(),
             _ => Default::default(),

@@ -530,7 +530,8 @@ pub fn time_value(t: Option<DateTime<Utc>>) -> Value {
     )
 }
 
-fn write_output_file(path: &str, objects: &[Value]) -> Result<(), Diagnostic> {
+/// Writes `images` objects as pretty JSON for `output_file`.
+pub(super) fn write_output_file(path: &str, objects: &[Value]) -> Result<(), Diagnostic> {
     let json = serde_json::Value::Array(objects.iter().map(to_json).collect());
     let text = serde_json::to_string_pretty(&json).unwrap_or_default();
     std::fs::write(path, text + "\n").map_err(|e| {

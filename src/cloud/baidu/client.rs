@@ -17,7 +17,7 @@ use crate::cloud::error::{Cloud, CloudError, ErrorKind};
 use crate::cloud::http::{ApiCall, HttpRequest, HttpResponse};
 use crate::cloud::paging::{collect_marker_pages, MarkerPage};
 use crate::cloud::policy::classify;
-use crate::cloud::wire::{decode, malformed};
+use crate::cloud::wire::{body_request_id, decode, malformed};
 use crate::secret::Secret;
 
 /// The provider's default region.
@@ -275,6 +275,10 @@ pub(crate) fn parse_page<W: DeserializeOwned, T>(
         items,
         is_truncated: page.is_truncated.unwrap_or(false),
         next_marker: page.next_marker,
+        request_id: resp
+            .header("x-bce-request-id")
+            .map(str::to_string)
+            .or_else(|| body_request_id(&resp.body)),
     })
 }
 

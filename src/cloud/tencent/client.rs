@@ -16,7 +16,7 @@ use crate::cloud::error::{Cloud, CloudError, ErrorKind};
 use crate::cloud::http::{ApiCall, HttpRequest, HttpResponse};
 use crate::cloud::paging::{collect_offset_pages, OffsetPage};
 use crate::cloud::policy::classify;
-use crate::cloud::wire::{decode, malformed};
+use crate::cloud::wire::{body_request_id, decode, malformed};
 use crate::secret::Secret;
 
 /// API 3.0 endpoint.
@@ -284,7 +284,11 @@ pub(crate) fn parse_page(
         Some(n) => Some(n as u64),
         None => None,
     };
-    Ok(OffsetPage { items, total_count })
+    Ok(OffsetPage {
+        items,
+        total_count,
+        request_id: body_request_id(&resp.body),
+    })
 }
 
 /// The error carried by either shape: `Response.Error{Code,Message}` + `RequestId`, or the legacy

@@ -222,7 +222,11 @@ pub(crate) fn parse_page(
         Some(n) => Some(n as u64),
         None => None,
     };
-    Ok(OffsetPage { items, total_count })
+    Ok(OffsetPage {
+        items,
+        total_count,
+        request_id,
+    })
 }
 
 #[cfg(test)]
