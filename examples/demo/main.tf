@@ -102,3 +102,18 @@ output "tencent_s5_images" {
 output "tencent_ubuntu" {
   value = "${data.cloudimage_tencent_image.ubuntu.id} ${data.cloudimage_tencent_image.ubuntu.name} (${data.cloudimage_tencent_image.ubuntu.create_time})"
 }
+
+# All three clouds at once: the newest Ubuntu 22.04-or-later x86_64 image on each, still supported.
+data "cloudimage_images" "ubuntu" {
+  os_family    = "ubuntu"
+  version      = ">= 22.04"
+  architecture = "x86_64"
+  exclude_eol  = true
+}
+
+output "newest_supported_ubuntu_per_cloud" {
+  value = {
+    for cloud in distinct(data.cloudimage_images.ubuntu.images[*].cloud) :
+    cloud => [for i in data.cloudimage_images.ubuntu.images : "${i.id} Ubuntu ${i.version}, EOL ${i.eol_date}" if i.cloud == cloud][0]
+  }
+}
