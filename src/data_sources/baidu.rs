@@ -2,9 +2,11 @@
 //! (SPEC §3.1) and `cloudimage_baidu_spec_images` over `GET /v2/image/getAvailableImagesBySpec` (§3.2).
 //! The singular data source with `spec` takes its candidates from the spec API.
 
+use std::sync::Arc;
+
 use futures_util::future::BoxFuture;
 
-use super::images::{time_value, Attr, ImageFamily, ImageRow, Listing};
+use super::images::{lazy_values, time_value, Attr, ImageFamily, ImageRow, Listing};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::baidu::{
     default_endpoint, BaiduClient, BaiduCredentials, BaiduImage, BaiduImageQuery, BaiduSpecImage,
@@ -146,7 +148,8 @@ impl ImageFamily for BaiduImages {
                 return spec_listing(&client, spec, None).await.map(|mut l| {
                     // The singular data source shows spec images with the list API's attributes.
                     for row in &mut l.rows {
-                        row.values = spec_row_as_image(&row.values);
+                        let spec_values = row.values.clone();
+                        row.values = Arc::new(move || spec_row_as_image(&spec_values()));
                     }
                     l
                 });
@@ -162,7 +165,7 @@ impl ImageFamily for BaiduImages {
                 .await
                 .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
             Ok(Listing {
-                rows: images.into_iter().map(image_row).collect(),
+                rows: (0..images.len()).map(|n| image_row(&images, n)).collect(),
                 region: client.region().to_string(),
                 query: format!(
                     "imageType={}&imageName={}",
@@ -174,8 +177,9 @@ impl ImageFamily for BaiduImages {
     }
 }
 
-fn image_row(i: BaiduImage) -> ImageRow {
-    let values = vec![
+/// The attribute values of one image, in `attributes()` order.
+fn image_values(i: &BaiduImage) -> Vec<Value> {
+    vec![
         Value::string(&i.id),
         Value::string(&i.name),
         Value::string(&i.image_type),
@@ -187,7 +191,11 @@ fn image_row(i: BaiduImage) -> ImageRow {
         Value::string(&i.status),
         time_value(i.create_time),
         Value::string(&i.description),
-    ];
+    ]
+}
+
+fn image_row(listing: &Arc<Vec<BaiduImage>>, index: usize) -> ImageRow {
+    let i = &listing[index];
     let normalized = normalize(Facts {
         os_name: &i.os_name,
         image_name: &i.name,
@@ -196,11 +204,11 @@ fn image_row(i: BaiduImage) -> ImageRow {
         eol: "",
     });
     ImageRow {
-        id: i.id,
-        name: i.name,
-        os_name: i.os_name,
+        id: i.id.clone(),
+        name: i.name.clone(),
+        os_name: i.os_name.clone(),
         create_time: i.create_time,
-        values,
+        values: lazy_values(listing, index, image_values),
         normalized,
     }
 }
@@ -239,7 +247,7 @@ async fn spec_listing(
         .await
         .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images for a spec")))?;
     Ok(Listing {
-        rows: images.into_iter().map(spec_row).collect(),
+        rows: (0..images.len()).map(|n| spec_row(&images, n)).collect(),
         region: client.region().to_string(),
         query: format!(
             "spec={}&osName={}",
@@ -249,8 +257,9 @@ async fn spec_listing(
     })
 }
 
-fn spec_row(i: BaiduSpecImage) -> ImageRow {
-    let values = vec![
+/// The attribute values of one image, in `attributes()` order.
+fn spec_values(i: &BaiduSpecImage) -> Vec<Value> {
+    vec![
         Value::string(&i.id),
         Value::string(&i.name),
         Value::string(&i.os_type),
@@ -259,7 +268,11 @@ fn spec_row(i: BaiduSpecImage) -> ImageRow {
         Value::string(&i.os_name),
         Value::string(&i.os_lang),
         i.min_size_in_gib.map(Value::number).unwrap_or(Value::Null),
-    ];
+    ]
+}
+
+fn spec_row(listing: &Arc<Vec<BaiduSpecImage>>, index: usize) -> ImageRow {
+    let i = &listing[index];
     let normalized = normalize(Facts {
         os_name: &i.os_name,
         image_name: &i.name,
@@ -268,11 +281,11 @@ fn spec_row(i: BaiduSpecImage) -> ImageRow {
         eol: "",
     });
     ImageRow {
-        id: i.id,
-        name: i.name,
-        os_name: i.os_name,
+        id: i.id.clone(),
+        name: i.name.clone(),
+        os_name: i.os_name.clone(),
         create_time: None,
-        values,
+        values: lazy_values(listing, index, spec_values),
         normalized,
     }
 }

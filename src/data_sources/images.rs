@@ -48,17 +48,47 @@ impl Attr {
     }
 }
 
-/// An image as the shared machinery sees it: what it filters and sorts on, plus the attribute values in
-/// the family's attribute order.
-#[derive(Debug, Clone)]
+/// Computes an image's attribute values in the family's attribute order. Values are built only for the
+/// images that survive filtering: a listing can hold thousands of images and most reads keep a few.
+pub type ValuesFn = Arc<dyn Fn() -> Vec<Value> + Send + Sync>;
+
+/// Values of `listing[index]`, computed on demand from the shared (cached) listing.
+pub fn lazy_values<T: Send + Sync + 'static>(
+    listing: &Arc<Vec<T>>,
+    index: usize,
+    values_of: fn(&T) -> Vec<Value>,
+) -> ValuesFn {
+    let listing = Arc::clone(listing);
+    Arc::new(move || listing.get(index).map(values_of).unwrap_or_default())
+}
+
+/// An image as the shared machinery sees it: what it filters and sorts on, plus how to get its attribute
+/// values.
+#[derive(Clone)]
 pub struct ImageRow {
     pub id: String,
     pub name: String,
     pub os_name: String,
     pub create_time: Option<DateTime<Utc>>,
-    pub values: Vec<Value>,
+    pub values: ValuesFn,
     /// OS family, version, architecture and EOL date, the same across clouds (SPEC §6).
     pub normalized: Normalized,
+}
+
+impl ImageRow {
+    /// The attribute values, in the family's attribute order.
+    pub fn values(&self) -> Vec<Value> {
+        (self.values)()
+    }
+}
+
+impl std::fmt::Debug for ImageRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImageRow")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a family's listing returned.
@@ -131,7 +161,7 @@ fn all_attributes<F: ImageFamily + ?Sized>(family: &F) -> Vec<Attr> {
 
 /// The row's values for `attrs` (from [`all_attributes`]): the family's, then the normalised ones.
 fn row_values(attrs: &[Attr], row: &ImageRow) -> Vec<Value> {
-    let mut values = row.values.clone();
+    let mut values = row.values();
     for a in attrs.iter().skip(values.len()) {
         let n = &row.normalized;
         values.push(Value::string(match a.name {

@@ -290,7 +290,7 @@ mod tests {
             name: format!("{family} {version}"),
             os_name: family.into(),
             create_time: None,
-            values: vec![],
+            values: std::sync::Arc::new(Vec::new),
             normalized: Normalized {
                 os_family: family,
                 version: version.into(),

@@ -3,9 +3,11 @@
 //! the client for the read and images → attributes. The query and its checks live in
 //! `tencent_query`. It must not know how either API is signed, encoded or paged: the client does.
 
+use std::sync::Arc;
+
 use futures_util::future::BoxFuture;
 
-use super::images::{time_value, Attr, ImageFamily, ImageRow, Listing};
+use super::images::{lazy_values, time_value, Attr, ImageFamily, ImageRow, Listing};
 use super::tencent_query::{check_api, check_plan, query, IMAGE_TYPES};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::normalize::{normalize, Facts};
@@ -67,8 +69,9 @@ fn client(
     ))
 }
 
-fn image_row(i: TencentImage) -> ImageRow {
-    let values = vec![
+/// The attribute values of one image, in `attributes()` order.
+fn image_values(i: &TencentImage) -> Vec<Value> {
+    vec![
         Value::string(&i.id),
         Value::string(&i.name),
         Value::string(&i.os_name),
@@ -81,7 +84,11 @@ fn image_row(i: TencentImage) -> ImageRow {
         Value::string(&i.platform),
         i.size.map(Value::number).unwrap_or(Value::Null),
         Value::string(&i.source),
-    ];
+    ]
+}
+
+fn image_row(listing: &Arc<Vec<TencentImage>>, index: usize) -> ImageRow {
+    let i = &listing[index];
     let normalized = normalize(Facts {
         os_name: &i.os_name,
         image_name: &i.name,
@@ -89,11 +96,11 @@ fn image_row(i: TencentImage) -> ImageRow {
         ..Facts::default()
     });
     ImageRow {
-        id: i.id,
-        name: i.name,
-        os_name: i.os_name,
+        id: i.id.clone(),
+        name: i.name.clone(),
+        os_name: i.os_name.clone(),
         create_time: i.create_time,
-        values,
+        values: lazy_values(listing, index, image_values),
         normalized,
     }
 }
@@ -189,7 +196,7 @@ impl ImageFamily for TencentImages {
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
             Ok(Listing {
-                rows: images.into_iter().map(image_row).collect(),
+                rows: (0..images.len()).map(|n| image_row(&images, n)).collect(),
                 region: client.region().to_string(),
                 query: format!("api={}&{}", api.id(), params.join("&")),
             })
@@ -203,7 +210,7 @@ mod tests {
 
     #[test]
     fn legacy_images_have_null_size_and_empty_v3_fields() {
-        let row = image_row(TencentImage {
+        let listing = Arc::new(vec![TencentImage {
             id: "img-1".into(),
             name: "n".into(),
             os_name: "centos7.9x86_64".into(),
@@ -216,9 +223,10 @@ mod tests {
             platform: String::new(),
             size: None,
             source: String::new(),
-        });
-        assert_eq!(row.values.len(), TencentImages.attributes().len());
-        assert_eq!(row.values[10], Value::Null);
-        assert_eq!(row.values[5], Value::string(""));
+        }]);
+        let values = image_row(&listing, 0).values();
+        assert_eq!(values.len(), TencentImages.attributes().len());
+        assert_eq!(values[10], Value::Null);
+        assert_eq!(values[5], Value::string(""));
     }
 }

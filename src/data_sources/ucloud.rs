@@ -3,9 +3,11 @@
 //! client-side `status` filter and maps images to attribute values. It knows nothing of signing, paging
 //! or the wire format: those are the client's.
 
+use std::sync::Arc;
+
 use futures_util::future::BoxFuture;
 
-use super::images::{time_value, Attr, ImageFamily, ImageRow, Listing};
+use super::images::{lazy_values, time_value, Attr, ImageFamily, ImageRow, Listing};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::normalize::{normalize, Facts};
 use crate::cloud::ucloud::{
@@ -122,10 +124,11 @@ fn strings(items: &[String]) -> Value {
     Value::List(items.iter().map(Value::string).collect())
 }
 
-fn image_row(i: UCloudImage) -> ImageRow {
+/// The attribute values of one image, in `attributes()` order.
+fn image_values(i: &UCloudImage) -> Vec<Value> {
     // A zero (or negative) CreateTime means "unknown", not 1970.
     let create_time = i.create_time.filter(|t| t.timestamp() > 0);
-    let values = vec![
+    vec![
         Value::string(&i.id),
         Value::string(&i.name),
         Value::string(&i.zone),
@@ -146,7 +149,13 @@ fn image_row(i: UCloudImage) -> ImageRow {
         strings(&i.supported_gpu_types),
         strings(&i.scene_categories),
         Value::string(&i.primary_software),
-    ];
+    ]
+}
+
+fn image_row(listing: &Arc<Vec<UCloudImage>>, index: usize) -> ImageRow {
+    let i = &listing[index];
+    // A zero (or negative) CreateTime means "unknown", not 1970.
+    let create_time = i.create_time.filter(|t| t.timestamp() > 0);
     // UCloud marks arm64 images with a feature flag; everything else is x86_64.
     let arch = if i.features.iter().any(|f| f == "Aarch64_Type") {
         "arm64"
@@ -161,11 +170,11 @@ fn image_row(i: UCloudImage) -> ImageRow {
         ..Facts::default()
     });
     ImageRow {
-        id: i.id,
-        name: i.name,
-        os_name: i.os_name,
+        id: i.id.clone(),
+        name: i.name.clone(),
+        os_name: i.os_name.clone(),
         create_time,
-        values,
+        values: lazy_values(listing, index, image_values),
         normalized,
     }
 }
@@ -280,10 +289,9 @@ impl ImageFamily for UCloudImages {
                 .list_images(&query)
                 .await
                 .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
-            let rows = images
-                .into_iter()
-                .filter(|i| status.is_none_or(|s| i.status == s))
-                .map(image_row)
+            let rows = (0..images.len())
+                .filter(|&n| status.is_none_or(|s| images[n].status == s))
+                .map(|n| image_row(&images, n))
                 .collect();
             Ok(Listing {
                 rows,
@@ -423,14 +431,15 @@ mod tests {
             (None, ""),
         ];
         for (time, want) in cases {
-            let row = image_row(image(time));
-            assert_eq!(row.values.len(), UCloudImages.attributes().len());
+            let row = image_row(&Arc::new(vec![image(time)]), 0);
+            let values = row.values();
+            assert_eq!(values.len(), UCloudImages.attributes().len());
             let at = UCloudImages
                 .attributes()
                 .iter()
                 .position(|a| a.name == "create_time")
                 .unwrap_or(usize::MAX);
-            assert_eq!(row.values.get(at), Some(&Value::string(want)), "{time:?}");
+            assert_eq!(values.get(at), Some(&Value::string(want)), "{time:?}");
             assert_eq!(row.create_time.is_some(), !want.is_empty());
         }
     }

@@ -107,7 +107,7 @@ impl BaiduClient {
     pub async fn list_images(
         &self,
         query: &BaiduImageQuery,
-    ) -> Result<Vec<BaiduImage>, CloudError> {
+    ) -> Result<Arc<Vec<BaiduImage>>, CloudError> {
         let params = params(&[
             ("imageType", query.image_type.as_ref()),
             ("imageName", query.image_name.as_ref()),
@@ -126,7 +126,7 @@ impl BaiduClient {
     pub async fn list_images_by_spec(
         &self,
         query: &BaiduSpecQuery,
-    ) -> Result<Vec<BaiduSpecImage>, CloudError> {
+    ) -> Result<Arc<Vec<BaiduSpecImage>>, CloudError> {
         if query.spec.trim().is_empty() {
             return Err(self
                 .call(ACTION_BY_SPEC)
@@ -161,7 +161,7 @@ impl BaiduClient {
         params: Vec<(&'static str, String)>,
         page_size: u32,
         convert: fn(W) -> Option<T>,
-    ) -> Result<Vec<T>, CloudError>
+    ) -> Result<Arc<Vec<T>>, CloudError>
     where
         W: DeserializeOwned + Send + 'static,
         T: Clone + Send + Sync + 'static,
@@ -186,7 +186,8 @@ impl BaiduClient {
                 .await
             })
             .await?;
-        Ok(images.as_ref().clone())
+        // Shared, not copied: every reader of the same listing holds the one cached copy.
+        Ok(images)
     }
 
     async fn fetch_page<W: DeserializeOwned, T>(

@@ -91,7 +91,7 @@ impl TencentClient {
     pub async fn list_images(
         &self,
         query: &TencentImageQuery,
-    ) -> Result<Vec<TencentImage>, CloudError> {
+    ) -> Result<Arc<Vec<TencentImage>>, CloudError> {
         let call = self.call();
         if self.region.trim().is_empty() {
             return Err(call.error(ErrorKind::InvalidRequest, "region is required"));
@@ -124,7 +124,8 @@ impl TencentClient {
                 .await
             })
             .await?;
-        Ok(images.as_ref().clone())
+        // Shared, not copied: every reader of the same listing holds the one cached copy.
+        Ok(images)
     }
 
     fn call(&self) -> ApiCall {

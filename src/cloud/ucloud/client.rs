@@ -96,7 +96,7 @@ impl UCloudClient {
     pub async fn list_images(
         &self,
         query: &UCloudImageQuery,
-    ) -> Result<Vec<UCloudImage>, CloudError> {
+    ) -> Result<Arc<Vec<UCloudImage>>, CloudError> {
         let call = self.call();
         if self.region.trim().is_empty() {
             return Err(call.error(ErrorKind::InvalidRequest, "region is required"));
@@ -124,7 +124,8 @@ impl UCloudClient {
                 .await
             })
             .await?;
-        Ok(images.as_ref().clone())
+        // Shared, not copied: every reader of the same listing holds the one cached copy.
+        Ok(images)
     }
 
     fn call(&self) -> ApiCall {
