@@ -317,7 +317,7 @@ def report(r, args):
         f"- date: {r['date']}",
         f"- machine: {m['cpu']}, {m['cores']} cores, {m['mem_gib']} GiB, Linux {m['kernel']}; load average at start "
         f"{' '.join(m['load'])}, at end {' '.join(r['load_end'])} (other jobs share these cores)",
-        f"- {m['rustc']}; Terraform 1.0.3; release profile: `lto = \"fat\"`, `codegen-units = 1`, `strip = true`",
+        f"- {m['rustc']}; Terraform 1.0.3; release profile: `opt-level = \"s\"`, `lto = \"fat\"`, `codegen-units = 1`, `strip = true`",
         f"- baseline: terraform-provider-null 2.1.2 (Go) from the PyPI sdist `{NULL_SDIST}`",
         f"- provider processes seen during the RSS plan: cloudimage {rss['ours_procs']}, null {rss['null_procs']}",
         "",

@@ -47,7 +47,9 @@ fn main() -> ExitCode {
             .filter(|c| !c.trim().is_empty()),
         debug,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: the provider waits on Terraform and the clouds, and every extra worker thread costs its own
+    // stack and malloc arena in each of the several processes Terraform starts (BENCHMARKS.md figure 4).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
