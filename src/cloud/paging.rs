@@ -75,6 +75,8 @@ where
             ));
         }
         if !page.is_truncated {
+            // The listing is cached for the process's life: drop the growth slack.
+            items.shrink_to_fit();
             return Ok(items);
         }
         let next = match page.next_marker {
@@ -154,6 +156,8 @@ where
         .try_collect()
         .await?;
     pages.sort_unstable_by_key(|(offset, _)| *offset);
+    // Exactly what arrived, no growth slack: the listing is cached for the process's life.
+    items.reserve_exact(pages.iter().map(|(_, page)| page.items.len()).sum());
     for (offset, page) in pages {
         let page_error =
             |message: String| paging_error(call, message).with_request_id(page.request_id.clone());
@@ -190,6 +194,7 @@ where
     let mut last_len = items.len();
     for _ in 1..MAX_PAGES {
         if last_len < limit as usize {
+            items.shrink_to_fit();
             return Ok(items);
         }
         let page = fetch(items.len() as u64, limit).await?;

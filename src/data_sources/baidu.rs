@@ -4,15 +4,16 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
-use super::images::{lazy_values, time_value, Attr, ImageFamily, ImageRow, Listing};
+use super::images::{time_value, Attr, ImageFamily, ImageRow, ImageSet, ImageView, Listing};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::baidu::{
     default_endpoint, BaiduClient, BaiduCredentials, BaiduImage, BaiduImageQuery, BaiduSpecImage,
     BaiduSpecQuery,
 };
-use crate::cloud::normalize::{normalize, Facts};
+use crate::cloud::normalize::Facts;
 use crate::cty::{Type, Value};
 use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
 use crate::schema::Attribute;
@@ -145,14 +146,11 @@ impl ImageFamily for BaiduImages {
         Box::pin(async move {
             let client = client(ctx, config)?;
             if let Some(spec) = args::non_empty(config, "spec") {
-                return spec_listing(&client, spec, None).await.map(|mut l| {
-                    // The singular data source shows spec images with the list API's attributes.
-                    for row in &mut l.rows {
-                        let spec_values = row.values.clone();
-                        row.values = Arc::new(move || spec_row_as_image(&spec_values()));
-                    }
-                    l
-                });
+                // The singular data source shows spec images with the list API's attributes.
+                return spec_listing(&client, spec, None, |images| {
+                    Arc::new(SpecAsListImages(images))
+                })
+                .await;
             }
             let mut diags = Diagnostics::new();
             let query = BaiduImageQuery {
@@ -165,7 +163,7 @@ impl ImageFamily for BaiduImages {
                 .await
                 .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
             Ok(Listing {
-                rows: (0..images.len()).map(|n| image_row(&images, n)).collect(),
+                rows: ImageRow::all(images),
                 region: client.region().to_string(),
                 query: format!(
                     "imageType={}&imageName={}",
@@ -177,39 +175,58 @@ impl ImageFamily for BaiduImages {
     }
 }
 
-/// The attribute values of one image, in `attributes()` order.
-fn image_values(i: &BaiduImage) -> Vec<Value> {
-    vec![
-        Value::string(&i.id),
-        Value::string(&i.name),
-        Value::string(&i.image_type),
-        Value::string(&i.os_type),
-        Value::string(&i.os_version),
-        Value::string(&i.os_name),
-        Value::string(&i.os_build),
-        Value::string(&i.os_arch),
-        Value::string(&i.status),
-        time_value(i.create_time),
-        Value::string(&i.description),
-    ]
+impl ImageView for BaiduImage {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn os_name(&self) -> &str {
+        &self.os_name
+    }
+    fn create_time(&self) -> Option<DateTime<Utc>> {
+        self.create_time
+    }
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            os_name: &self.os_name,
+            image_name: &self.name,
+            os_version: &self.os_version,
+            arch: &self.os_arch,
+            eol: "",
+        }
+    }
+    /// In `attributes()` order.
+    fn values(&self) -> Vec<Value> {
+        vec![
+            Value::string(&self.id),
+            Value::string(&self.name),
+            Value::string(&self.image_type),
+            Value::string(&self.os_type),
+            Value::string(&self.os_version),
+            Value::string(&self.os_name),
+            Value::string(&self.os_build),
+            Value::string(&self.os_arch),
+            Value::string(&self.status),
+            time_value(self.create_time),
+            Value::string(&self.description),
+        ]
+    }
 }
 
-fn image_row(listing: &Arc<Vec<BaiduImage>>, index: usize) -> ImageRow {
-    let i = &listing[index];
-    let normalized = normalize(Facts {
-        os_name: &i.os_name,
-        image_name: &i.name,
-        os_version: &i.os_version,
-        arch: &i.os_arch,
-        eol: "",
-    });
-    ImageRow {
-        id: i.id.clone(),
-        name: i.name.clone(),
-        os_name: i.os_name.clone(),
-        create_time: i.create_time,
-        values: lazy_values(listing, index, image_values),
-        normalized,
+/// Spec images presented with the list API's attributes (the singular data source with `spec`).
+struct SpecAsListImages(Arc<Vec<BaiduSpecImage>>);
+
+impl ImageSet for SpecAsListImages {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn image(&self, index: usize) -> &dyn ImageView {
+        &self.0[index]
+    }
+    fn values(&self, index: usize) -> Vec<Value> {
+        spec_row_as_image(&self.0[index].values())
     }
 }
 
@@ -237,6 +254,7 @@ async fn spec_listing(
     client: &BaiduClient,
     spec: &str,
     os_name: Option<&str>,
+    as_set: fn(Arc<Vec<BaiduSpecImage>>) -> Arc<dyn ImageSet>,
 ) -> Result<Listing, Diagnostics> {
     let query = BaiduSpecQuery {
         spec: spec.to_string(),
@@ -247,7 +265,7 @@ async fn spec_listing(
         .await
         .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images for a spec")))?;
     Ok(Listing {
-        rows: (0..images.len()).map(|n| spec_row(&images, n)).collect(),
+        rows: ImageRow::all(as_set(images)),
         region: client.region().to_string(),
         query: format!(
             "spec={}&osName={}",
@@ -257,36 +275,42 @@ async fn spec_listing(
     })
 }
 
-/// The attribute values of one image, in `attributes()` order.
-fn spec_values(i: &BaiduSpecImage) -> Vec<Value> {
-    vec![
-        Value::string(&i.id),
-        Value::string(&i.name),
-        Value::string(&i.os_type),
-        Value::string(&i.os_version),
-        Value::string(&i.os_arch),
-        Value::string(&i.os_name),
-        Value::string(&i.os_lang),
-        i.min_size_in_gib.map(Value::number).unwrap_or(Value::Null),
-    ]
-}
-
-fn spec_row(listing: &Arc<Vec<BaiduSpecImage>>, index: usize) -> ImageRow {
-    let i = &listing[index];
-    let normalized = normalize(Facts {
-        os_name: &i.os_name,
-        image_name: &i.name,
-        os_version: &i.os_version,
-        arch: &i.os_arch,
-        eol: "",
-    });
-    ImageRow {
-        id: i.id.clone(),
-        name: i.name.clone(),
-        os_name: i.os_name.clone(),
-        create_time: None,
-        values: lazy_values(listing, index, spec_values),
-        normalized,
+impl ImageView for BaiduSpecImage {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn os_name(&self) -> &str {
+        &self.os_name
+    }
+    fn create_time(&self) -> Option<DateTime<Utc>> {
+        None
+    }
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            os_name: &self.os_name,
+            image_name: &self.name,
+            os_version: &self.os_version,
+            arch: &self.os_arch,
+            eol: "",
+        }
+    }
+    /// In `BaiduSpecImages::attributes()` order.
+    fn values(&self) -> Vec<Value> {
+        vec![
+            Value::string(&self.id),
+            Value::string(&self.name),
+            Value::string(&self.os_type),
+            Value::string(&self.os_version),
+            Value::string(&self.os_arch),
+            Value::string(&self.os_name),
+            Value::string(&self.os_lang),
+            self.min_size_in_gib
+                .map(Value::number)
+                .unwrap_or(Value::Null),
+        ]
     }
 }
 
@@ -353,6 +377,7 @@ impl ImageFamily for BaiduSpecImages {
                 &client,
                 args::string(config, "spec").unwrap_or_default(),
                 args::non_empty(config, "os_name"),
+                |images| images,
             )
             .await
         })

@@ -206,28 +206,28 @@ impl CrossCloud {
             return Err(failures);
         }
         found.sort_by(|(ca, _, a), (cb, _, b)| {
-            b.create_time
-                .cmp(&a.create_time)
+            b.create_time()
+                .cmp(&a.create_time())
                 .then_with(|| ca.cmp(cb))
-                .then_with(|| a.id.cmp(&b.id))
+                .then_with(|| a.id().cmp(b.id()))
         });
         let ids: Vec<String> = found
             .iter()
-            .map(|(c, _, r)| format!("{c}:{}", r.id))
+            .map(|(c, _, r)| format!("{c}:{}", r.id()))
             .collect();
         let images: Vec<Value> = found
             .iter()
             .map(|(cloud, region, r)| {
-                let n = &r.normalized;
+                let n = r.normalized();
                 Value::object([
                     ("cloud", Value::string(*cloud)),
                     ("region", Value::string(region)),
-                    ("id", Value::string(&r.id)),
-                    ("name", Value::string(&r.name)),
+                    ("id", Value::string(r.id())),
+                    ("name", Value::string(r.name())),
                     ("os_family", Value::string(n.os_family)),
                     ("version", Value::string(&n.version)),
                     ("architecture", Value::string(n.architecture)),
-                    ("create_time", time_value(r.create_time)),
+                    ("create_time", time_value(r.create_time())),
                     ("eol_date", Value::string(&n.eol_date)),
                 ])
             })
@@ -254,7 +254,12 @@ impl CrossCloud {
         map.insert("total_count".into(), Value::number(found.len() as i64));
         map.insert(
             "ids".into(),
-            Value::List(found.iter().map(|(_, _, r)| Value::string(&r.id)).collect()),
+            Value::List(
+                found
+                    .iter()
+                    .map(|(_, _, r)| Value::string(r.id()))
+                    .collect(),
+            ),
         );
         map.insert("images".into(), Value::List(images));
         Ok(Value::Object(map))

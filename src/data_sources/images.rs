@@ -12,7 +12,7 @@ use super::args;
 use super::ids::stable_id;
 use super::selection::{self, Funnel, Selection};
 use super::{DataSource, ReadOutcome};
-use crate::cloud::normalize::Normalized;
+use crate::cloud::normalize::{normalize, Facts, Normalized};
 use crate::cty::{Type, Value};
 use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
 use crate::schema::{Attribute, Block, Mode, Schema};
@@ -48,45 +48,97 @@ impl Attr {
     }
 }
 
-/// Computes an image's attribute values in the family's attribute order. Values are built only for the
-/// images that survive filtering: a listing can hold thousands of images and most reads keep a few.
-pub type ValuesFn = Arc<dyn Fn() -> Vec<Value> + Send + Sync>;
-
-/// Values of `listing[index]`, computed on demand from the shared (cached) listing.
-pub fn lazy_values<T: Send + Sync + 'static>(
-    listing: &Arc<Vec<T>>,
-    index: usize,
-    values_of: fn(&T) -> Vec<Value>,
-) -> ValuesFn {
-    let listing = Arc::clone(listing);
-    Arc::new(move || listing.get(index).map(values_of).unwrap_or_default())
+/// What the shared machinery reads from one cloud image: the keys it filters and sorts on, the facts
+/// normalisation works from, and the attribute values.
+pub trait ImageView: Send + Sync + 'static {
+    fn id(&self) -> &str;
+    fn name(&self) -> &str;
+    fn os_name(&self) -> &str;
+    /// `None` when the cloud gives no (meaningful) creation time.
+    fn create_time(&self) -> Option<DateTime<Utc>>;
+    fn facts(&self) -> Facts<'_>;
+    /// The attribute values, in the family's attribute order.
+    fn values(&self) -> Vec<Value>;
 }
 
-/// An image as the shared machinery sees it: what it filters and sorts on, plus how to get its attribute
-/// values.
+/// A listing as the shared machinery sees it: usually a client's cached `Vec` of images, shared by
+/// every read of the same listing.
+pub trait ImageSet: Send + Sync {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn image(&self, index: usize) -> &dyn ImageView;
+    /// The attribute values of one image; a set may present its images in another family's attributes.
+    fn values(&self, index: usize) -> Vec<Value> {
+        self.image(index).values()
+    }
+}
+
+impl<T: ImageView> ImageSet for Vec<T> {
+    fn len(&self) -> usize {
+        self.len()
+    }
+    fn image(&self, index: usize) -> &dyn ImageView {
+        &self[index]
+    }
+}
+
+/// One image of a shared listing. A handle, not a copy: a read filters thousands of images, keeps a
+/// few, and builds values and normalised facts only for what it needs.
 #[derive(Clone)]
 pub struct ImageRow {
-    pub id: String,
-    pub name: String,
-    pub os_name: String,
-    pub create_time: Option<DateTime<Utc>>,
-    pub values: ValuesFn,
-    /// OS family, version, architecture and EOL date, the same across clouds (SPEC §6).
-    pub normalized: Normalized,
+    set: Arc<dyn ImageSet>,
+    index: usize,
 }
 
 impl ImageRow {
+    /// The image at `index` of `set` (which must hold it).
+    pub fn new(set: &Arc<dyn ImageSet>, index: usize) -> Self {
+        ImageRow {
+            set: Arc::clone(set),
+            index,
+        }
+    }
+
+    /// Every image of `set`, in its order.
+    pub fn all(set: Arc<dyn ImageSet>) -> Vec<ImageRow> {
+        (0..set.len()).map(|n| ImageRow::new(&set, n)).collect()
+    }
+
+    fn image(&self) -> &dyn ImageView {
+        self.set.image(self.index)
+    }
+    pub fn id(&self) -> &str {
+        self.image().id()
+    }
+    pub fn name(&self) -> &str {
+        self.image().name()
+    }
+    pub fn os_name(&self) -> &str {
+        self.image().os_name()
+    }
+    pub fn create_time(&self) -> Option<DateTime<Utc>> {
+        self.image().create_time()
+    }
+    pub fn facts(&self) -> Facts<'_> {
+        self.image().facts()
+    }
+    /// OS family, version, architecture and EOL date, the same across clouds (SPEC §6).
+    pub fn normalized(&self) -> Normalized {
+        normalize(self.facts())
+    }
     /// The attribute values, in the family's attribute order.
     pub fn values(&self) -> Vec<Value> {
-        (self.values)()
+        self.set.values(self.index)
     }
 }
 
 impl std::fmt::Debug for ImageRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ImageRow")
-            .field("id", &self.id)
-            .field("name", &self.name)
+            .field("id", &self.id())
+            .field("name", &self.name())
             .finish_non_exhaustive()
     }
 }
@@ -162,8 +214,11 @@ fn all_attributes<F: ImageFamily + ?Sized>(family: &F) -> Vec<Attr> {
 /// The row's values for `attrs` (from [`all_attributes`]): the family's, then the normalised ones.
 fn row_values(attrs: &[Attr], row: &ImageRow) -> Vec<Value> {
     let mut values = row.values();
+    if values.len() >= attrs.len() {
+        return values;
+    }
+    let n = row.normalized();
     for a in attrs.iter().skip(values.len()) {
-        let n = &row.normalized;
         values.push(Value::string(match a.name {
             "os_family" => n.os_family.to_string(),
             "version" => n.version.clone(),
@@ -244,7 +299,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
             };
             let mut diagnostics = Diagnostics::new();
             let attrs = all_attributes(&*self.0);
-            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            let ids: Vec<&str> = rows.iter().map(ImageRow::id).collect();
             let id = stable_id(&[
                 self.0.plural_name(),
                 &listing.region,
@@ -364,7 +419,7 @@ impl<F: ImageFamily> DataSource for Singular<F> {
             if args::string(config, "most_recent_by")
                 .is_some_and(|b| b.eq_ignore_ascii_case("version"))
             {
-                rows.sort_by(selection::by_version);
+                selection::sort_by_version(&mut rows);
             }
             let most_recent = args::bool(config, "most_recent").unwrap_or(false);
             let chosen = match (rows.len(), most_recent) {
@@ -409,9 +464,9 @@ async fn select<F: ImageFamily>(
     if family.has_create_time(config) {
         // Newest first; images without a time go last; ties by id so the order never depends on the API's.
         rows.sort_by(|a, b| {
-            b.create_time
-                .cmp(&a.create_time)
-                .then_with(|| a.id.cmp(&b.id))
+            b.create_time()
+                .cmp(&a.create_time())
+                .then_with(|| a.id().cmp(b.id()))
         });
     }
     Ok((rows, listing, funnel))
@@ -509,17 +564,16 @@ fn ambiguous(count: usize, rows: &[ImageRow]) -> Diagnostic {
         .take(5)
         .map(|r| {
             let time = r
-                .create_time
+                .create_time()
                 .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
                 .unwrap_or_default();
-            let version = if r.normalized.version.is_empty() {
-                "?"
-            } else {
-                &r.normalized.version
-            };
+            let version = r.normalized().version;
             format!(
                 "  {} {:?} created {} version {}",
-                r.id, r.name, time, version
+                r.id(),
+                r.name(),
+                time,
+                if version.is_empty() { "?" } else { &version }
             )
         })
         .collect();

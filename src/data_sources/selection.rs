@@ -3,7 +3,7 @@
 //! each keeps (the funnel that explains a miss), and the singular data sources' `most_recent_by` and
 //! `warn_eol_within`.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 
 use chrono::{NaiveDate, Utc};
 use regex::Regex;
@@ -127,21 +127,21 @@ impl Selection {
             })?;
             stages.push(Stage {
                 name: "name_regex",
-                keep: Box::new(move |r| re.is_match(&r.name)),
+                keep: Box::new(move |r| re.is_match(r.name())),
             });
         }
         if let Some(os) = args::non_empty(config, "os_name") {
             let needle = os.to_lowercase();
             stages.push(Stage {
                 name: "os_name",
-                keep: Box::new(move |r| r.os_name.to_lowercase().contains(&needle)),
+                keep: Box::new(move |r| r.os_name().to_lowercase().contains(&needle)),
             });
         }
         if let Some(family) = args::non_empty(config, "os_family") {
             let family = family.to_lowercase();
             stages.push(Stage {
                 name: "os_family",
-                keep: Box::new(move |r| r.normalized.os_family == family),
+                keep: Box::new(move |r| r.facts().os_family() == family),
             });
         }
         if let Some(text) = args::non_empty(config, "version") {
@@ -153,7 +153,9 @@ impl Selection {
             stages.push(Stage {
                 name: "version",
                 keep: Box::new(move |r| {
-                    Version::parse(&r.normalized.version).is_some_and(|v| constraint.matches(&v))
+                    let facts = r.facts();
+                    Version::parse(&facts.version(facts.os_family()))
+                        .is_some_and(|v| constraint.matches(&v))
                 }),
             });
         }
@@ -161,13 +163,13 @@ impl Selection {
             let arch = arch.to_lowercase();
             stages.push(Stage {
                 name: "architecture",
-                keep: Box::new(move |r| r.normalized.architecture == arch),
+                keep: Box::new(move |r| r.facts().architecture() == arch),
             });
         }
         if args::bool(config, "exclude_eol") == Some(true) {
             stages.push(Stage {
                 name: "exclude_eol",
-                keep: Box::new(move |r| !past_eol(&r.normalized.eol_date, today)),
+                keep: Box::new(move |r| !past_eol(&r.normalized().eol_date, today)),
             });
         }
         Ok(Selection { stages })
@@ -181,11 +183,11 @@ impl Selection {
         };
         let mut kept = rows;
         for stage in &self.stages {
-            let before = kept.clone();
+            let closest: Vec<ImageRow> = kept.iter().take(3).cloned().collect();
             kept.retain(|r| (stage.keep)(r));
             funnel.stages.push((stage.name, kept.len()));
             if kept.is_empty() && funnel.near_misses.is_empty() {
-                funnel.near_misses = before.into_iter().take(3).collect();
+                funnel.near_misses = closest;
             }
         }
         (kept, funnel)
@@ -206,11 +208,11 @@ impl Funnel {
         if !self.near_misses.is_empty() {
             line.push_str("\nClosest misses (kept until the last filter):");
             for r in &self.near_misses {
-                let n = &r.normalized;
+                let n = r.normalized();
                 line.push_str(&format!(
                     "\n  {} {:?} ({} {} {}{})",
-                    r.id,
-                    r.name,
+                    r.id(),
+                    r.name(),
                     n.os_family,
                     if n.version.is_empty() {
                         "?"
@@ -234,19 +236,23 @@ impl Funnel {
     }
 }
 
-/// Orders candidates for `most_recent_by = "version"`: highest version, then newest, then id.
-pub fn by_version(a: &ImageRow, b: &ImageRow) -> Ordering {
-    let va = Version::parse(&a.normalized.version);
-    let vb = Version::parse(&b.normalized.version);
-    vb.cmp(&va)
-        .then_with(|| b.create_time.cmp(&a.create_time))
-        .then_with(|| a.id.cmp(&b.id))
+/// Orders candidates for `most_recent_by = "version"`: highest version, then newest, then id. Each
+/// image is normalised once, not once per comparison.
+pub fn sort_by_version(rows: &mut [ImageRow]) {
+    rows.sort_by_cached_key(|r| {
+        (
+            Reverse(Version::parse(&r.normalized().version)),
+            Reverse(r.create_time()),
+            r.id().to_string(),
+        )
+    });
 }
 
 /// A warning when the chosen image reaches its EOL date within `warn_eol_within`.
 pub fn eol_warning(config: &Value, chosen: &ImageRow) -> Option<Diagnostic> {
     let within = duration::parse(args::string(config, "warn_eol_within")?).ok()?;
-    let eol = NaiveDate::parse_from_str(&chosen.normalized.eol_date, "%Y-%m-%d").ok()?;
+    let normalized = chosen.normalized();
+    let eol = NaiveDate::parse_from_str(&normalized.eol_date, "%Y-%m-%d").ok()?;
     let today = Utc::now().date_naive();
     let horizon = today + chrono::Duration::seconds(within.as_secs() as i64);
     if eol > horizon {
@@ -262,10 +268,10 @@ pub fn eol_warning(config: &Value, chosen: &ImageRow) -> Option<Diagnostic> {
             "Image is near its end of life",
             format!(
                 "The chosen image {} ({:?}, {} {}) {when}, within warn_eol_within = {:?}. Plan a move to a newer release.",
-                chosen.id,
-                chosen.name,
-                chosen.normalized.os_family,
-                chosen.normalized.version,
+                chosen.id(),
+                chosen.name(),
+                normalized.os_family,
+                normalized.version,
                 args::string(config, "warn_eol_within").unwrap_or_default()
             ),
         )
@@ -276,37 +282,78 @@ pub fn eol_warning(config: &Value, chosen: &ImageRow) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cloud::normalize::Normalized;
+    use std::sync::Arc;
 
-    fn row(
+    use chrono::DateTime;
+
+    use crate::cloud::normalize::Facts;
+    use crate::data_sources::images::ImageView;
+
+    /// An image whose facts normalise to the family, version, architecture and EOL given.
+    struct TestImage {
+        id: String,
+        name: String,
+        family: &'static str,
+        arch: &'static str,
+        eol: String,
+        created: Option<DateTime<Utc>>,
+    }
+
+    impl ImageView for TestImage {
+        fn id(&self) -> &str {
+            &self.id
+        }
+        fn name(&self) -> &str {
+            &self.name
+        }
+        fn os_name(&self) -> &str {
+            self.family
+        }
+        fn create_time(&self) -> Option<DateTime<Utc>> {
+            self.created
+        }
+        fn facts(&self) -> Facts<'_> {
+            Facts {
+                os_name: self.family,
+                image_name: &self.name,
+                arch: self.arch,
+                eol: &self.eol,
+                ..Facts::default()
+            }
+        }
+        fn values(&self) -> Vec<Value> {
+            Vec::new()
+        }
+    }
+
+    fn image(
         id: &str,
         family: &'static str,
         version: &str,
         arch: &'static str,
         eol: &str,
-    ) -> ImageRow {
-        ImageRow {
+    ) -> TestImage {
+        TestImage {
             id: id.into(),
             name: format!("{family} {version}"),
-            os_name: family.into(),
-            create_time: None,
-            values: std::sync::Arc::new(Vec::new),
-            normalized: Normalized {
-                os_family: family,
-                version: version.into(),
-                architecture: arch,
-                eol_date: eol.into(),
-            },
+            family,
+            arch,
+            eol: eol.into(),
+            created: None,
         }
+    }
+
+    fn rows(images: Vec<TestImage>) -> Vec<ImageRow> {
+        ImageRow::all(Arc::new(images))
     }
 
     #[test]
     fn funnel_counts_each_filter_in_order_and_keeps_near_misses() {
-        let rows = vec![
-            row("a", "ubuntu", "20.04", "x86_64", "2025-05-31"),
-            row("b", "ubuntu", "22.04", "arm64", "2027-06-01"),
-            row("c", "centos", "7.9", "x86_64", "2024-06-30"),
-        ];
+        let rows = rows(vec![
+            image("a", "ubuntu", "20.04", "x86_64", "2025-05-31"),
+            image("b", "ubuntu", "22.04", "arm64", "2027-06-01"),
+            image("c", "centos", "7.9", "x86_64", "2024-06-30"),
+        ]);
         let config = Value::object([
             ("os_family", Value::string("ubuntu")),
             ("version", Value::string(">= 22.04")),
@@ -321,36 +368,42 @@ mod tests {
             "API 3 → os_family 2 → version 1 → architecture 0"
         );
         assert_eq!(funnel.near_misses.len(), 1);
-        assert_eq!(funnel.near_misses[0].id, "b");
+        assert_eq!(funnel.near_misses[0].id(), "b");
     }
 
     #[test]
     fn exclude_eol_drops_only_past_dates() {
-        let rows = vec![
-            row("old", "centos", "7.9", "x86_64", "2024-06-30"),
-            row("new", "ubuntu", "22.04", "x86_64", "2027-06-01"),
-            row("unknown", "fedora", "39", "x86_64", ""),
-        ];
+        let rows = rows(vec![
+            image("old", "centos", "7.9", "x86_64", "2024-06-30"),
+            image("new", "ubuntu", "22.04", "x86_64", "2027-06-01"),
+            image("unknown", "fedora", "39", "x86_64", ""),
+        ]);
         let config = Value::object([("exclude_eol", Value::Bool(true))]);
         let (kept, _) = Selection::build(&config, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
             .unwrap()
             .apply(rows);
-        let ids: Vec<&str> = kept.iter().map(|r| r.id.as_str()).collect();
+        let ids: Vec<&str> = kept.iter().map(ImageRow::id).collect();
         assert_eq!(ids, ["new", "unknown"]);
     }
 
     #[test]
     fn version_order_beats_creation_time() {
-        let mut rows = [
-            row("old-version-new-image", "ubuntu", "20.04", "x86_64", ""),
-            row("new-version", "ubuntu", "22.04", "x86_64", ""),
-            row("none", "ubuntu", "", "x86_64", ""),
+        let mut images = vec![
+            image("old-version-new-image", "ubuntu", "20.04", "x86_64", ""),
+            image("new-version", "ubuntu", "22.04", "x86_64", ""),
+            image("none", "ubuntu", "", "x86_64", ""),
+            image("none-older", "ubuntu", "", "x86_64", ""),
         ];
-        rows[0].create_time = chrono::DateTime::from_timestamp(2_000_000_000, 0);
-        rows[1].create_time = chrono::DateTime::from_timestamp(1_000_000_000, 0);
-        rows.sort_by(by_version);
-        assert_eq!(rows[0].id, "new-version");
-        assert_eq!(rows[2].id, "none");
+        images[0].created = DateTime::from_timestamp(2_000_000_000, 0);
+        images[1].created = DateTime::from_timestamp(1_000_000_000, 0);
+        images[2].created = DateTime::from_timestamp(1_000_000_000, 0);
+        let mut rows = rows(images);
+        sort_by_version(&mut rows);
+        let ids: Vec<&str> = rows.iter().map(ImageRow::id).collect();
+        assert_eq!(
+            ids,
+            ["new-version", "old-version-new-image", "none", "none-older"]
+        );
     }
 
     #[test]

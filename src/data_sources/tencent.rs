@@ -3,14 +3,13 @@
 //! the client for the read and images → attributes. The query and its checks live in
 //! `tencent_query`. It must not know how either API is signed, encoded or paged: the client does.
 
-use std::sync::Arc;
-
+use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
-use super::images::{lazy_values, time_value, Attr, ImageFamily, ImageRow, Listing};
+use super::images::{time_value, Attr, ImageFamily, ImageRow, ImageView, Listing};
 use super::tencent_query::{check_api, check_plan, query, IMAGE_TYPES};
 use super::{args, cloud_errors, credentials};
-use crate::cloud::normalize::{normalize, Facts};
+use crate::cloud::normalize::Facts;
 use crate::cloud::tencent::query::{MAX_FILTERS, MAX_FILTER_VALUES};
 use crate::cloud::tencent::{
     default_endpoint, SignatureMethod, TencentApi, TencentClient, TencentCredentials, TencentImage,
@@ -69,39 +68,43 @@ fn client(
     ))
 }
 
-/// The attribute values of one image, in `attributes()` order.
-fn image_values(i: &TencentImage) -> Vec<Value> {
-    vec![
-        Value::string(&i.id),
-        Value::string(&i.name),
-        Value::string(&i.os_name),
-        Value::string(&i.image_type),
-        Value::string(&i.status),
-        time_value(i.create_time),
-        Value::string(&i.description),
-        Value::string(&i.creator),
-        Value::string(&i.architecture),
-        Value::string(&i.platform),
-        i.size.map(Value::number).unwrap_or(Value::Null),
-        Value::string(&i.source),
-    ]
-}
-
-fn image_row(listing: &Arc<Vec<TencentImage>>, index: usize) -> ImageRow {
-    let i = &listing[index];
-    let normalized = normalize(Facts {
-        os_name: &i.os_name,
-        image_name: &i.name,
-        arch: &i.architecture,
-        ..Facts::default()
-    });
-    ImageRow {
-        id: i.id.clone(),
-        name: i.name.clone(),
-        os_name: i.os_name.clone(),
-        create_time: i.create_time,
-        values: lazy_values(listing, index, image_values),
-        normalized,
+impl ImageView for TencentImage {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn os_name(&self) -> &str {
+        &self.os_name
+    }
+    fn create_time(&self) -> Option<DateTime<Utc>> {
+        self.create_time
+    }
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            os_name: &self.os_name,
+            image_name: &self.name,
+            arch: &self.architecture,
+            ..Facts::default()
+        }
+    }
+    /// In `attributes()` order.
+    fn values(&self) -> Vec<Value> {
+        vec![
+            Value::string(&self.id),
+            Value::string(&self.name),
+            Value::string(&self.os_name),
+            Value::string(&self.image_type),
+            Value::string(&self.status),
+            time_value(self.create_time),
+            Value::string(&self.description),
+            Value::string(&self.creator),
+            Value::string(&self.architecture),
+            Value::string(&self.platform),
+            self.size.map(Value::number).unwrap_or(Value::Null),
+            Value::string(&self.source),
+        ]
     }
 }
 
@@ -196,7 +199,7 @@ impl ImageFamily for TencentImages {
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
             Ok(Listing {
-                rows: (0..images.len()).map(|n| image_row(&images, n)).collect(),
+                rows: ImageRow::all(images),
                 region: client.region().to_string(),
                 query: format!("api={}&{}", api.id(), params.join("&")),
             })
@@ -210,7 +213,7 @@ mod tests {
 
     #[test]
     fn legacy_images_have_null_size_and_empty_v3_fields() {
-        let listing = Arc::new(vec![TencentImage {
+        let image = TencentImage {
             id: "img-1".into(),
             name: "n".into(),
             os_name: "centos7.9x86_64".into(),
@@ -223,8 +226,8 @@ mod tests {
             platform: String::new(),
             size: None,
             source: String::new(),
-        }]);
-        let values = image_row(&listing, 0).values();
+        };
+        let values = image.values();
         assert_eq!(values.len(), TencentImages.attributes().len());
         assert_eq!(values[10], Value::Null);
         assert_eq!(values[5], Value::string(""));

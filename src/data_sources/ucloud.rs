@@ -5,11 +5,12 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
-use super::images::{lazy_values, time_value, Attr, ImageFamily, ImageRow, Listing};
+use super::images::{time_value, Attr, ImageFamily, ImageRow, ImageSet, ImageView, Listing};
 use super::{args, cloud_errors, credentials};
-use crate::cloud::normalize::{normalize, Facts};
+use crate::cloud::normalize::Facts;
 use crate::cloud::ucloud::{
     UCloudClient, UCloudCredentials, UCloudImage, UCloudImageQuery, DEFAULT_ENDPOINT,
 };
@@ -124,58 +125,59 @@ fn strings(items: &[String]) -> Value {
     Value::List(items.iter().map(Value::string).collect())
 }
 
-/// The attribute values of one image, in `attributes()` order.
-fn image_values(i: &UCloudImage) -> Vec<Value> {
-    // A zero (or negative) CreateTime means "unknown", not 1970.
-    let create_time = i.create_time.filter(|t| t.timestamp() > 0);
-    vec![
-        Value::string(&i.id),
-        Value::string(&i.name),
-        Value::string(&i.zone),
-        Value::string(&i.image_type),
-        Value::string(&i.os_type),
-        Value::string(&i.os_name),
-        Value::string(&i.func_type),
-        strings(&i.features),
-        Value::string(&i.integrated_software),
-        Value::string(&i.vendor),
-        Value::string(&i.links),
-        Value::string(&i.status),
-        Value::string(&i.description),
-        time_value(create_time),
-        Value::number(i.size),
-        Value::string(&i.minimal_cpu),
-        Value::string(&i.maintain_eol),
-        strings(&i.supported_gpu_types),
-        strings(&i.scene_categories),
-        Value::string(&i.primary_software),
-    ]
-}
-
-fn image_row(listing: &Arc<Vec<UCloudImage>>, index: usize) -> ImageRow {
-    let i = &listing[index];
-    // A zero (or negative) CreateTime means "unknown", not 1970.
-    let create_time = i.create_time.filter(|t| t.timestamp() > 0);
-    // UCloud marks arm64 images with a feature flag; everything else is x86_64.
-    let arch = if i.features.iter().any(|f| f == "Aarch64_Type") {
-        "arm64"
-    } else {
-        "x86_64"
-    };
-    let normalized = normalize(Facts {
-        os_name: &i.os_name,
-        image_name: &i.name,
-        arch,
-        eol: &i.maintain_eol,
-        ..Facts::default()
-    });
-    ImageRow {
-        id: i.id.clone(),
-        name: i.name.clone(),
-        os_name: i.os_name.clone(),
-        create_time,
-        values: lazy_values(listing, index, image_values),
-        normalized,
+impl ImageView for UCloudImage {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn os_name(&self) -> &str {
+        &self.os_name
+    }
+    /// A zero (or negative) CreateTime means "unknown", not 1970.
+    fn create_time(&self) -> Option<DateTime<Utc>> {
+        self.create_time.filter(|t| t.timestamp() > 0)
+    }
+    fn facts(&self) -> Facts<'_> {
+        // UCloud marks arm64 images with a feature flag; everything else is x86_64.
+        let arch = if self.features.iter().any(|f| f == "Aarch64_Type") {
+            "arm64"
+        } else {
+            "x86_64"
+        };
+        Facts {
+            os_name: &self.os_name,
+            image_name: &self.name,
+            arch,
+            eol: &self.maintain_eol,
+            ..Facts::default()
+        }
+    }
+    /// In `attributes()` order.
+    fn values(&self) -> Vec<Value> {
+        vec![
+            Value::string(&self.id),
+            Value::string(&self.name),
+            Value::string(&self.zone),
+            Value::string(&self.image_type),
+            Value::string(&self.os_type),
+            Value::string(&self.os_name),
+            Value::string(&self.func_type),
+            strings(&self.features),
+            Value::string(&self.integrated_software),
+            Value::string(&self.vendor),
+            Value::string(&self.links),
+            Value::string(&self.status),
+            Value::string(&self.description),
+            time_value(self.create_time()),
+            Value::number(self.size),
+            Value::string(&self.minimal_cpu),
+            Value::string(&self.maintain_eol),
+            strings(&self.supported_gpu_types),
+            strings(&self.scene_categories),
+            Value::string(&self.primary_software),
+        ]
     }
 }
 
@@ -289,9 +291,10 @@ impl ImageFamily for UCloudImages {
                 .list_images(&query)
                 .await
                 .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
+            let set: Arc<dyn ImageSet> = images.clone();
             let rows = (0..images.len())
                 .filter(|&n| status.is_none_or(|s| images[n].status == s))
-                .map(|n| image_row(&images, n))
+                .map(|n| ImageRow::new(&set, n))
                 .collect();
             Ok(Listing {
                 rows,
@@ -431,7 +434,7 @@ mod tests {
             (None, ""),
         ];
         for (time, want) in cases {
-            let row = image_row(&Arc::new(vec![image(time)]), 0);
+            let row = ImageRow::all(Arc::new(vec![image(time)])).remove(0);
             let values = row.values();
             assert_eq!(values.len(), UCloudImages.attributes().len());
             let at = UCloudImages
@@ -440,7 +443,7 @@ mod tests {
                 .position(|a| a.name == "create_time")
                 .unwrap_or(usize::MAX);
             assert_eq!(values.get(at), Some(&Value::string(want)), "{time:?}");
-            assert_eq!(row.create_time.is_some(), !want.is_empty());
+            assert_eq!(row.create_time().is_some(), !want.is_empty());
         }
     }
 }

@@ -38,24 +38,41 @@ pub struct Facts<'a> {
     pub eol: &'a str,
 }
 
-/// Normalises one image's facts.
+impl Facts<'_> {
+    /// The OS family alone (what an `os_family` filter needs).
+    pub fn os_family(&self) -> &'static str {
+        os_family(self.os_name, self.image_name)
+    }
+
+    /// The version, read with the family's conventions; empty when none can be parsed.
+    pub fn version(&self, os_family: &str) -> String {
+        [self.os_version, self.os_name, self.image_name]
+            .iter()
+            .find_map(|text| parse_version(text, os_family))
+            .unwrap_or_default()
+    }
+
+    /// The architecture alone; empty when unknown.
+    pub fn architecture(&self) -> &'static str {
+        [self.arch, self.os_name, self.image_name]
+            .iter()
+            .find_map(|text| architecture(text))
+            .unwrap_or("")
+    }
+}
+
+/// Normalises one image's facts. Cheap enough to run per read on the images a filter or an answer
+/// needs, so listings store only what the cloud sent.
 pub fn normalize(facts: Facts<'_>) -> Normalized {
-    let os_family = os_family(facts.os_name, facts.image_name);
-    let version = [facts.os_version, facts.os_name, facts.image_name]
-        .iter()
-        .find_map(|text| parse_version(text, os_family))
-        .unwrap_or_default();
-    let architecture = [facts.arch, facts.os_name, facts.image_name]
-        .iter()
-        .find_map(|text| architecture(text))
-        .unwrap_or("");
+    let os_family = facts.os_family();
+    let version = facts.version(os_family);
     let eol_date = lifecycle::cloud_date(facts.eol)
         .or_else(|| eol_date(os_family, &version).map(str::to_string))
         .unwrap_or_default();
     Normalized {
         os_family,
         version,
-        architecture,
+        architecture: facts.architecture(),
         eol_date,
     }
 }
