@@ -374,7 +374,10 @@ impl HttpExecutor {
         {
             return Err(too_large(call, status, self.max_body_bytes).with_request_id(request_id));
         }
-        let mut body = Vec::new();
+        // Sized from Content-Length (capped: a server may claim more than it sends), so a large page is
+        // not copied through ever-doubling buffers.
+        let expected = response.content_length().unwrap_or(0).min(PRESIZE_LIMIT) as usize;
+        let mut body = Vec::with_capacity(expected);
         while let Some(chunk) = response.chunk().await.map_err(|e| {
             transport_error(call, e)
                 .with_status(status)
@@ -394,6 +397,9 @@ impl HttpExecutor {
         })
     }
 }
+
+/// The most of a response body reserved up front from its Content-Length.
+const PRESIZE_LIMIT: u64 = 8 << 20;
 
 /// Response headers in which the clouds (and common gateways) return a request id: Baidu
 /// `x-bce-request-id`, UCloud `X-UCLOUD-REQUEST-UUID`, Tencent `X-TC-RequestId`, generic `x-request-id`.
