@@ -330,7 +330,7 @@ fn every_page_is_fetched_once_and_kept_in_api_order() {
             .await
             .expect("listing")
     });
-    let ids: Vec<String> = images.iter().map(|i| i.id.clone()).collect();
+    let ids: Vec<String> = images.iter().map(|i| i.id.to_string()).collect();
     assert_eq!(ids, api_order, "the API's sequential order");
     assert_eq!(emulator.count("DescribeImage"), pages, "each page once");
 }

@@ -9,6 +9,15 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::error::{CloudError, ErrorKind};
+
+/// A text field of a listed image. Ids, types, versions and states (up to 24 bytes) are stored inline,
+/// without an allocation each: a listing holds thousands of images for the provider process's life.
+pub type Text = compact_str::CompactString;
+
+/// An optional wire string as a [`Text`], empty when absent.
+pub fn text(s: Option<String>) -> Text {
+    s.map(Text::from).unwrap_or_default()
+}
 use super::http::{ApiCall, HttpResponse};
 
 /// Decodes `resp.body` as JSON into `T`, or a `MalformedResponse` error naming what was wrong and

@@ -200,17 +200,17 @@ impl ImageView for BaiduImage {
     /// In `attributes()` order.
     fn values(&self) -> Vec<Value> {
         vec![
-            Value::string(&self.id),
-            Value::string(&self.name),
-            Value::string(&self.image_type),
-            Value::string(&self.os_type),
-            Value::string(&self.os_version),
-            Value::string(&self.os_name),
-            Value::string(&self.os_build),
-            Value::string(&self.os_arch),
-            Value::string(&self.status),
+            Value::string(self.id.as_str()),
+            Value::string(self.name.as_str()),
+            Value::string(self.image_type.as_str()),
+            Value::string(self.os_type.as_str()),
+            Value::string(self.os_version.as_str()),
+            Value::string(self.os_name.as_str()),
+            Value::string(self.os_build.as_str()),
+            Value::string(self.os_arch.as_str()),
+            Value::string(self.status.as_str()),
             time_value(self.create_time),
-            Value::string(&self.description),
+            Value::string(self.description.as_str()),
         ]
     }
 }
@@ -300,13 +300,13 @@ impl ImageView for BaiduSpecImage {
     /// In `BaiduSpecImages::attributes()` order.
     fn values(&self) -> Vec<Value> {
         vec![
-            Value::string(&self.id),
-            Value::string(&self.name),
-            Value::string(&self.os_type),
-            Value::string(&self.os_version),
-            Value::string(&self.os_arch),
-            Value::string(&self.os_name),
-            Value::string(&self.os_lang),
+            Value::string(self.id.as_str()),
+            Value::string(self.name.as_str()),
+            Value::string(self.os_type.as_str()),
+            Value::string(self.os_version.as_str()),
+            Value::string(self.os_arch.as_str()),
+            Value::string(self.os_name.as_str()),
+            Value::string(self.os_lang.as_str()),
             self.min_size_in_gib
                 .map(Value::number)
                 .unwrap_or(Value::Null),

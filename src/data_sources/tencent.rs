@@ -92,18 +92,18 @@ impl ImageView for TencentImage {
     /// In `attributes()` order.
     fn values(&self) -> Vec<Value> {
         vec![
-            Value::string(&self.id),
-            Value::string(&self.name),
-            Value::string(&self.os_name),
-            Value::string(&self.image_type),
-            Value::string(&self.status),
+            Value::string(self.id.as_str()),
+            Value::string(self.name.as_str()),
+            Value::string(self.os_name.as_str()),
+            Value::string(self.image_type.as_str()),
+            Value::string(self.status.as_str()),
             time_value(self.create_time),
-            Value::string(&self.description),
-            Value::string(&self.creator),
-            Value::string(&self.architecture),
-            Value::string(&self.platform),
+            Value::string(self.description.as_str()),
+            Value::string(self.creator.as_str()),
+            Value::string(self.architecture.as_str()),
+            Value::string(self.platform.as_str()),
             self.size.map(Value::number).unwrap_or(Value::Null),
-            Value::string(&self.source),
+            Value::string(self.source.as_str()),
         ]
     }
 }
@@ -220,12 +220,12 @@ mod tests {
             image_type: "PUBLIC_IMAGE".into(),
             status: "NORMAL".into(),
             create_time: None,
-            description: String::new(),
+            description: Default::default(),
             creator: "PUBLIC".into(),
             architecture: "x86_64".into(),
-            platform: String::new(),
+            platform: Default::default(),
             size: None,
-            source: String::new(),
+            source: Default::default(),
         };
         let values = image.values();
         assert_eq!(values.len(), TencentImages.attributes().len());

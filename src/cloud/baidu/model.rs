@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::cloud::wire::{lenient_bool, lenient_i64, lenient_string, parse_time};
+use crate::cloud::wire::{lenient_bool, lenient_i64, lenient_string, parse_time, text, Text};
 
 /// The envelope shared by `GET /v2/image` and `GET /v2/image/getAvailableImagesBySpec`.
 #[derive(Debug, Deserialize)]
@@ -87,32 +87,32 @@ pub struct ErrorBody {
 /// An image from `GET /v2/image`; strings are empty when the API omits them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaiduImage {
-    pub id: String,
-    pub name: String,
+    pub id: Text,
+    pub name: Text,
     /// `type` on the wire: System, Custom, Integration, ...
-    pub image_type: String,
-    pub os_type: String,
-    pub os_version: String,
-    pub os_name: String,
-    pub os_build: String,
+    pub image_type: Text,
+    pub os_type: Text,
+    pub os_version: Text,
+    pub os_name: Text,
+    pub os_build: Text,
     /// As sent, e.g. `x86_64 (64bit)`.
-    pub os_arch: String,
-    pub status: String,
+    pub os_arch: Text,
+    pub status: Text,
     pub create_time: Option<DateTime<Utc>>,
     /// `desc` on the wire.
-    pub description: String,
+    pub description: Text,
 }
 
 /// An image from `GET /v2/image/getAvailableImagesBySpec`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaiduSpecImage {
-    pub id: String,
-    pub name: String,
-    pub os_type: String,
-    pub os_version: String,
-    pub os_arch: String,
-    pub os_name: String,
-    pub os_lang: String,
+    pub id: Text,
+    pub name: Text,
+    pub os_type: Text,
+    pub os_version: Text,
+    pub os_arch: Text,
+    pub os_name: Text,
+    pub os_lang: Text,
     pub min_size_in_gib: Option<i64>,
 }
 
@@ -121,17 +121,17 @@ impl ImageModel {
     pub fn into_image(self) -> Option<BaiduImage> {
         let id = self.id.filter(|s| !s.is_empty())?;
         Some(BaiduImage {
-            id,
-            name: self.name.unwrap_or_default(),
-            image_type: self.image_type.unwrap_or_default(),
-            os_type: self.os_type.unwrap_or_default(),
-            os_version: self.os_version.unwrap_or_default(),
-            os_name: self.os_name.unwrap_or_default(),
-            os_build: self.os_build.unwrap_or_default(),
-            os_arch: self.os_arch.unwrap_or_default(),
-            status: self.status.unwrap_or_default(),
+            id: id.into(),
+            name: text(self.name),
+            image_type: text(self.image_type),
+            os_type: text(self.os_type),
+            os_version: text(self.os_version),
+            os_name: text(self.os_name),
+            os_build: text(self.os_build),
+            os_arch: text(self.os_arch),
+            status: text(self.status),
             create_time: self.create_time.as_deref().and_then(parse_time),
-            description: self.desc.unwrap_or_default(),
+            description: text(self.desc),
         })
     }
 }
@@ -141,13 +141,13 @@ impl SystemImageModel {
     pub fn into_image(self) -> Option<BaiduSpecImage> {
         let id = self.image_id.filter(|s| !s.is_empty())?;
         Some(BaiduSpecImage {
-            id,
-            name: self.image_name.unwrap_or_default(),
-            os_type: self.os_type.unwrap_or_default(),
-            os_version: self.os_version.unwrap_or_default(),
-            os_arch: self.os_arch.unwrap_or_default(),
-            os_name: self.os_name.unwrap_or_default(),
-            os_lang: self.os_lang.unwrap_or_default(),
+            id: id.into(),
+            name: text(self.image_name),
+            os_type: text(self.os_type),
+            os_version: text(self.os_version),
+            os_arch: text(self.os_arch),
+            os_name: text(self.os_name),
+            os_lang: text(self.os_lang),
             min_size_in_gib: self.min_size_in_gib,
         })
     }
@@ -188,7 +188,7 @@ mod tests {
                 os_arch: "x86_64 (64bit)".into(),
                 status: "Available".into(),
                 create_time: parse_time("2015-06-17T10:37:02Z"),
-                description: String::new(),
+                description: Default::default(),
             }]
         );
     }

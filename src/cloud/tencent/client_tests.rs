@@ -139,7 +139,7 @@ async fn v3_lists_all_pages_with_verified_signatures() {
         .list_images(&query)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let ids: Vec<String> = images.iter().map(|i| i.id.clone()).collect();
+    let ids: Vec<String> = images.iter().map(|i| i.id.to_string()).collect();
     assert_eq!(
         ids,
         (0..230).map(|i| format!("img-{i}")).collect::<Vec<_>>()

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::cloud::wire::{lenient_i64, lenient_string, parse_time};
+use crate::cloud::wire::{lenient_i64, lenient_string, parse_time, text, Text};
 
 /// Any body either API may send: `{"Response": {...}}`, or the legacy `{"code","message","codeDesc"}`.
 #[derive(Debug, Deserialize)]
@@ -97,30 +97,28 @@ pub struct WireImage {
 /// A CVM image from either API; strings are empty when the API omits them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TencentImage {
-    pub id: String,
-    pub name: String,
-    pub os_name: String,
+    pub id: Text,
+    pub name: Text,
+    pub os_name: Text,
     /// PUBLIC_IMAGE, PRIVATE_IMAGE, SHARED_IMAGE, MARKET_IMAGE.
-    pub image_type: String,
+    pub image_type: Text,
     /// v3 `ImageState` / legacy `ImageStatus` (e.g. NORMAL).
-    pub status: String,
+    pub status: Text,
     pub create_time: Option<DateTime<Utc>>,
-    pub description: String,
-    pub creator: String,
+    pub description: Text,
+    pub creator: Text,
     /// `x86_64`, `arm64`, `i386` or empty; legacy images take it from the OS name suffix.
-    pub architecture: String,
+    pub architecture: Text,
     /// v3 only.
-    pub platform: String,
+    pub platform: Text,
     /// v3 only (GB).
     pub size: Option<i64>,
     /// v3 only.
-    pub source: String,
+    pub source: Text,
 }
 
-fn first(a: Option<String>, b: Option<String>) -> String {
-    a.filter(|s| !s.is_empty())
-        .or(b.filter(|s| !s.is_empty()))
-        .unwrap_or_default()
+fn first(a: Option<String>, b: Option<String>) -> Text {
+    text(a.filter(|s| !s.is_empty()).or(b.filter(|s| !s.is_empty())))
 }
 
 impl WireImage {
@@ -129,22 +127,22 @@ impl WireImage {
         let id = self.image_id.filter(|s| !s.is_empty())?;
         let os_name = first(self.os_name, self.image_os_name);
         let architecture = match self.architecture.as_deref().map(normalize_architecture) {
-            Some(arch) if !arch.is_empty() => arch.to_string(),
-            _ => architecture_from_os_name(&os_name).to_string(),
+            Some(arch) if !arch.is_empty() => Text::from(arch),
+            _ => Text::from(architecture_from_os_name(&os_name)),
         };
         let created = first(self.created_time, self.image_create_time);
         Some(TencentImage {
-            id,
-            name: self.image_name.unwrap_or_default(),
-            image_type: self.image_type.unwrap_or_default(),
+            id: id.into(),
+            name: text(self.image_name),
+            image_type: text(self.image_type),
             status: first(self.image_state, self.image_status),
             create_time: parse_time(&created),
-            description: self.image_description.unwrap_or_default(),
+            description: text(self.image_description),
             creator: first(self.image_creator, self.creator),
             architecture,
-            platform: self.platform.unwrap_or_default(),
+            platform: text(self.platform),
             size: self.image_size,
-            source: self.image_source.unwrap_or_default(),
+            source: text(self.image_source),
             os_name,
         })
     }
@@ -214,9 +212,9 @@ mod tests {
                 description: "Centos 6.6 32-bit".into(),
                 creator: "PUBLIC".into(),
                 architecture: "i386".into(),
-                platform: String::new(),
+                platform: Default::default(),
                 size: None,
-                source: String::new(),
+                source: Default::default(),
             })
         );
     }

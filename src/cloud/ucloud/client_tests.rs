@@ -83,7 +83,7 @@ async fn lists_all_pages_in_order_with_verified_signatures() {
         .list_images(&query)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let ids: Vec<String> = images.iter().map(|i| i.id.clone()).collect();
+    let ids: Vec<String> = images.iter().map(|i| i.id.to_string()).collect();
     let want: Vec<String> = (0..250).map(|i| format!("img-{i}")).collect();
     assert_eq!(ids, want);
     assert_eq!(images[3].features, ["CloudInit"]);

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::cloud::wire::{from_unix, lenient_i64, lenient_string, lenient_strings};
+use crate::cloud::wire::{from_unix, lenient_i64, lenient_string, lenient_strings, text, Text};
 
 /// The `DescribeImage` response (success and error share it).
 #[derive(Debug, Deserialize)]
@@ -75,34 +75,34 @@ pub struct UHostImageSet {
 /// A UHost image; strings are empty and lists empty when the API omits them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UCloudImage {
-    pub id: String,
-    pub name: String,
-    pub zone: String,
+    pub id: Text,
+    pub name: Text,
+    pub zone: Text,
     /// `ImageType`: Base, Business, Custom.
-    pub image_type: String,
+    pub image_type: Text,
     /// `OsType`: Linux, Windows.
-    pub os_type: String,
-    pub os_name: String,
+    pub os_type: Text,
+    pub os_name: Text,
     /// `FuncType`: gpu, app, uhost.
-    pub func_type: String,
+    pub func_type: Text,
     /// E.g. `CloudInit`, `Aarch64_Type`.
     pub features: Vec<String>,
-    pub integrated_software: String,
-    pub vendor: String,
-    pub links: String,
+    pub integrated_software: Text,
+    pub vendor: Text,
+    pub links: Text,
     /// `State`: Available, Making, Unavailable, Copying.
-    pub status: String,
-    pub description: String,
+    pub status: Text,
+    pub description: Text,
     /// From the unix-seconds `CreateTime`.
     pub create_time: Option<DateTime<Utc>>,
     /// `ImageSize` (0 when absent).
     pub size: i64,
-    pub minimal_cpu: String,
+    pub minimal_cpu: Text,
     /// As sent (`YYYY/MM/DD`).
-    pub maintain_eol: String,
+    pub maintain_eol: Text,
     pub supported_gpu_types: Vec<String>,
     pub scene_categories: Vec<String>,
-    pub primary_software: String,
+    pub primary_software: Text,
 }
 
 impl UHostImageSet {
@@ -110,26 +110,26 @@ impl UHostImageSet {
     pub fn into_image(self) -> Option<UCloudImage> {
         let id = self.image_id.filter(|s| !s.is_empty())?;
         Some(UCloudImage {
-            id,
-            name: self.image_name.unwrap_or_default(),
-            zone: self.zone.unwrap_or_default(),
-            image_type: self.image_type.unwrap_or_default(),
-            os_type: self.os_type.unwrap_or_default(),
-            os_name: self.os_name.unwrap_or_default(),
-            func_type: self.func_type.unwrap_or_default(),
+            id: id.into(),
+            name: text(self.image_name),
+            zone: text(self.zone),
+            image_type: text(self.image_type),
+            os_type: text(self.os_type),
+            os_name: text(self.os_name),
+            func_type: text(self.func_type),
             features: self.features,
-            integrated_software: self.integrated_software.unwrap_or_default(),
-            vendor: self.vendor.unwrap_or_default(),
-            links: self.links.unwrap_or_default(),
-            status: self.state.unwrap_or_default(),
-            description: self.image_description.unwrap_or_default(),
+            integrated_software: text(self.integrated_software),
+            vendor: text(self.vendor),
+            links: text(self.links),
+            status: text(self.state),
+            description: text(self.image_description),
             create_time: self.create_time.and_then(from_unix),
             size: self.image_size.unwrap_or(0),
-            minimal_cpu: self.minimal_cpu.unwrap_or_default(),
-            maintain_eol: self.maintain_eol.unwrap_or_default(),
+            minimal_cpu: text(self.minimal_cpu),
+            maintain_eol: text(self.maintain_eol),
             supported_gpu_types: self.supported_gpu_types,
             scene_categories: self.scene_categories,
-            primary_software: self.primary_software.unwrap_or_default(),
+            primary_software: text(self.primary_software),
         })
     }
 }
