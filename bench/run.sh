@@ -8,6 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export CHECKPOINT_DISABLE=1
 scripts/install-terraform.sh >/dev/null
-cargo build --release --bins
+cargo build --release --bin cloudimage-mock
+CLOUDIMAGE_BINARY="$root/$(scripts/build-release.sh)"
+export CLOUDIMAGE_BINARY
 cargo bench --bench perf --no-run
 python3 bench/run.py "$@"

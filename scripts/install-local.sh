@@ -11,11 +11,10 @@ cd "$(dirname "$0")/.."
 mirror=${1:-"$HOME/.terraform.d/plugins"}
 profile=${PROFILE:-release}
 case "$profile" in
-  release) cargo build --release --locked --bin terraform-provider-cloudimage ;;
-  debug) cargo build --locked --bin terraform-provider-cloudimage ;;
+  release) binary=$(scripts/build-release.sh) ;;
+  debug) cargo build --locked --bin terraform-provider-cloudimage && binary=target/debug/terraform-provider-cloudimage ;;
   *) echo "install-local.sh: PROFILE must be release or debug, not $profile" >&2; exit 2 ;;
 esac
-binary="target/$profile/terraform-provider-cloudimage"
 version=$("$binary" --version | awk '{print $2}')
 case "$(uname -m)" in
   x86_64 | amd64) arch=amd64 ;;

@@ -9,11 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --locked --bin terraform-provider-cloudimage
-version=$(target/release/terraform-provider-cloudimage --version | awk '{print $2}')
+binary=$(scripts/build-release.sh)
+version=$("$binary" --version | awk '{print $2}')
 [ -n "$version" ] || { echo "release.sh: cannot read the version from --version" >&2; exit 1; }
 rm -rf dist && mkdir -p dist
-scripts/package.py --binary target/release/terraform-provider-cloudimage \
+scripts/package.py --binary "$binary" \
   --version "$version" --os linux --arch amd64 --out dist
 
 for platform in "$@"; do

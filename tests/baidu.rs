@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{output, strings, Emulator, Workspace, ALL_TERRAFORMS};
+use support::{output, strings, Emulator, Workspace, ALL_TERRAFORMS, TF_1_0_3};
 use terraform_provider_cloudimage::mock::catalogue::{self, BaiduRecord};
 use terraform_provider_cloudimage::mock::credentials::{BAIDU_AK, BAIDU_SK};
 
@@ -134,6 +134,26 @@ output "none" {{ value = data.cloudimage_baidu_spec_images.none.total_count }}
         // Identical listings within one process are fetched once; the read walk runs in one process.
         assert!(emulator.count("ListImages") >= 3, "all pages were fetched");
     }
+}
+
+/// An endpoint given by host name: the provider resolves it in-process (hickory reads /etc/hosts and
+/// resolv.conf), as the statically linked release binary must, with no glibc NSS module involved.
+#[test]
+fn endpoints_given_by_host_name_are_resolved() {
+    let emulator = Emulator::start();
+    let url = emulator.url().replace("127.0.0.1", "localhost");
+    let config = format!(
+        "{}\ndata \"cloudimage_baidu_images\" \"all\" {{}}\noutput \"count\" {{ value = data.cloudimage_baidu_images.all.total_count }}\n",
+        provider(&url, BAIDU_SK, 0)
+    );
+    let ws = Workspace::new(TF_1_0_3, &config);
+    ws.init();
+    let outputs = ws.apply_outputs();
+    assert_eq!(output(&outputs, "count"), expected(|_| true).len());
+    assert!(
+        emulator.count("ListImages") >= 3,
+        "the listing came from the emulator"
+    );
 }
 
 #[test]
