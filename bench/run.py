@@ -318,7 +318,8 @@ def report(r, args):
         f"- date: {r['date']}",
         f"- machine: {m['cpu']}, {m['cores']} cores, {m['mem_gib']} GiB, Linux {m['kernel']}; load average at start "
         f"{' '.join(m['load'])}, at end {' '.join(r['load_end'])} (other jobs share these cores)",
-        f"- {m['rustc']}; Terraform 1.0.3; release profile: `opt-level = \"s\"`, `lto = \"fat\"`, `codegen-units = 1`, `strip = true`",
+        f"- {m['rustc']}; Terraform 1.0.3; release profile: `opt-level = \"s\"`, `lto = \"fat\"`, `codegen-units = 1`, `strip = true`; "
+        "built by `scripts/build-release.sh` (glibc linked statically on x86_64 Linux)",
         f"- baseline: terraform-provider-null 2.1.2 (Go) from the PyPI sdist `{NULL_SDIST}`",
         f"- provider processes seen during the RSS plan: cloudimage {rss['ours_procs']}, null {rss['null_procs']}",
         "",
@@ -327,6 +328,7 @@ def report(r, args):
         "```sh",
         "bench/run.sh                 # everything below, then writes BENCHMARKS.md",
         f"python3 bench/run.py --runs {args.runs} --plans {args.plans}   # after the builds bench/run.sh does",
+        "python3 bench/rss.py \"$(scripts/build-release.sh)\" 3   # figure 4 alone, three plans, no baseline",
         "cargo bench --bench perf -- paging 50 3       # figure 5 alone (JSON)",
         "cargo bench --bench perf -- msgpack 10000 5   # figure 7 alone (JSON)",
         "cargo bench --bench perf -- shutdown 20 cloudimage=$(scripts/build-release.sh)  # figure 2",

@@ -93,17 +93,28 @@ pub struct ImageRow {
 }
 
 impl ImageRow {
-    /// The image at `index` of `set` (which must hold it).
-    pub fn new(set: &Arc<dyn ImageSet>, index: usize) -> Self {
-        ImageRow {
-            set: Arc::clone(set),
-            index,
-        }
-    }
-
     /// Every image of `set`, in its order.
     pub fn all(set: Arc<dyn ImageSet>) -> Vec<ImageRow> {
-        (0..set.len()).map(|n| ImageRow::new(&set, n)).collect()
+        Self::where_index(set, |_| true)
+    }
+
+    /// The images of a listing that `keep` accepts, in its order.
+    pub fn matching<T: ImageView>(
+        listing: Arc<Vec<T>>,
+        keep: impl Fn(&T) -> bool,
+    ) -> Vec<ImageRow> {
+        let set: Arc<dyn ImageSet> = listing.clone();
+        Self::where_index(set, |n| keep(&listing[n]))
+    }
+
+    fn where_index(set: Arc<dyn ImageSet>, keep: impl Fn(usize) -> bool) -> Vec<ImageRow> {
+        (0..set.len())
+            .filter(|&n| keep(n))
+            .map(|index| ImageRow {
+                set: Arc::clone(&set),
+                index,
+            })
+            .collect()
     }
 
     fn image(&self) -> &dyn ImageView {

@@ -3,12 +3,10 @@
 //! client-side `status` filter and maps images to attribute values. It knows nothing of signing, paging
 //! or the wire format: those are the client's.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
-use super::images::{time_value, Attr, ImageFamily, ImageRow, ImageSet, ImageView, Listing};
+use super::images::{time_value, Attr, ImageFamily, ImageRow, ImageView, Listing};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::normalize::Facts;
 use crate::cloud::ucloud::{
@@ -291,11 +289,7 @@ impl ImageFamily for UCloudImages {
                 .list_images(&query)
                 .await
                 .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
-            let set: Arc<dyn ImageSet> = images.clone();
-            let rows = (0..images.len())
-                .filter(|&n| status.is_none_or(|s| images[n].status == s))
-                .map(|n| ImageRow::new(&set, n))
-                .collect();
+            let rows = ImageRow::matching(images, |i| status.is_none_or(|s| i.status == s));
             Ok(Listing {
                 rows,
                 region: client.region().to_string(),
@@ -307,6 +301,8 @@ impl ImageFamily for UCloudImages {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     /// Arguments set in a test configuration (the others are null).
