@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs the Terraform binaries the tests need, checks
-# formatting and lints, then runs every test (unit, in-process gRPC, binary handshake, real Terraform).
+# formatting and lints, then runs every test (unit, in-process gRPC, binary handshake, real Terraform),
+# and finally the binary-level tests again on the shipped release binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +10,13 @@ cargo fmt --all -- --check
 # Benches are compiled (and linted) here; they run only through bench/run.sh.
 cargo clippy --all-targets --locked -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --locked --lib --bins --tests --no-fail-fast
+  run_tests() { cargo nextest run --locked --no-fail-fast "$@"; }
 else
-  cargo test --locked --lib --bins --tests --no-fail-fast
+  run_tests() { cargo test --locked --no-fail-fast "$@"; }
 fi
+run_tests --lib --bins --tests
+
+# The binary users get is the statically linked release build (scripts/build-release.sh), not the debug
+# one above: the plugin handshake, Terraform end to end on one cloud, and packaging again, on it.
+release_binary="$PWD/$(scripts/build-release.sh)"
+CLOUDIMAGE_TEST_BINARY="$release_binary" run_tests --test handshake --test terraform_core --test baidu --test release

@@ -1,6 +1,8 @@
 //! Drives the provider binary the way Terraform's plugin client does: environment, handshake line,
 //! AutoMTLS with a pinned client certificate, health, Shutdown, signals.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -12,14 +14,13 @@ use hyper_util::rt::TokioIo;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
+use support::provider_binary;
 use terraform_provider_cloudimage::server::handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use terraform_provider_cloudimage::server::proto::plugin::grpc_controller_client::GrpcControllerClient;
 use terraform_provider_cloudimage::server::proto::{tfplugin5, tfplugin6};
 use tonic::transport::{Channel, Endpoint};
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
-
-const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudimage");
 
 /// A running provider process and what its handshake line said.
 struct Plugin {
@@ -29,7 +30,7 @@ struct Plugin {
 
 impl Plugin {
     fn start(versions: &str, client_cert_pem: Option<&str>) -> Plugin {
-        let mut cmd = Command::new(BINARY);
+        let mut cmd = Command::new(provider_binary());
         cmd.env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
             .env("PLUGIN_PROTOCOL_VERSIONS", versions)
             .env("PLUGIN_MIN_PORT", "10000")
@@ -370,7 +371,7 @@ async fn sigint_is_ignored() {
 #[test]
 fn without_the_magic_cookie_it_explains_and_exits_1() {
     for cookie in [None, Some("wrong")] {
-        let mut cmd = Command::new(BINARY);
+        let mut cmd = Command::new(provider_binary());
         cmd.env_remove(MAGIC_COOKIE_KEY).stdin(Stdio::null());
         if let Some(c) = cookie {
             cmd.env(MAGIC_COOKIE_KEY, c);
@@ -386,7 +387,10 @@ fn without_the_magic_cookie_it_explains_and_exits_1() {
 
 #[test]
 fn version_flag_prints_the_version() {
-    let out = Command::new(BINARY).arg("--version").output().unwrap();
+    let out = Command::new(provider_binary())
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
@@ -399,7 +403,7 @@ fn version_flag_prints_the_version() {
 
 #[tokio::test]
 async fn debug_mode_prints_a_reattach_line_and_survives_shutdown() {
-    let mut child = Command::new(BINARY)
+    let mut child = Command::new(provider_binary())
         .arg("--debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -578,7 +582,10 @@ async fn socket_directory_is_private_and_removed_after_sigterm_with_tls() {
 fn plugin_exits_and_cleans_up_when_terraform_is_killed() {
     // `sh` stands in for Terraform: it starts the plugin, reports its pid, and is then SIGKILLed.
     let mut parent = Command::new("sh")
-        .args(["-c", &format!("{BINARY} & echo $! >&2; wait")])
+        .args([
+            "-c",
+            &format!("{} & echo $! >&2; wait", provider_binary().display()),
+        ])
         .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "6")
         .env_remove("PLUGIN_CLIENT_CERT")

@@ -51,9 +51,13 @@ impl Terraform {
     }
 }
 
-/// The provider binary cargo built for these tests.
+/// The provider binary under test: the one cargo built for these tests, or the one
+/// `CLOUDIMAGE_TEST_BINARY` names (scripts/test.sh reruns some tests on the shipped release binary).
 pub fn provider_binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-cloudimage"))
+    std::env::var_os("CLOUDIMAGE_TEST_BINARY")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-cloudimage")))
 }
 
 /// A filesystem mirror holding the provider, shared by all workspaces of this test binary.
