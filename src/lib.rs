@@ -11,7 +11,9 @@
 //! - [`mock`]: the local cloud emulator used by tests and the demo.
 //! - [`logging`]: hclog-compatible JSON logs on stderr.
 //! - [`secret`]: a string that never prints.
+//! - [`allocator`]: the process's malloc settings (figure 4 of BENCHMARKS.md).
 
+pub mod allocator;
 pub mod cloud;
 pub mod cty;
 pub mod data_sources;

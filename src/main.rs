@@ -7,23 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use terraform_provider_cloudimage::server::{self, handshake};
-use terraform_provider_cloudimage::{data_sources, logging, provider::Provider};
-
-/// glibc's malloc raises its mmap threshold to the largest block freed so far (up to 32 MiB), after which
-/// large short-lived buffers (response bodies, pages being put together) are carved from the heap, whose
-/// pages then stay resident for the process's life. A fixed threshold keeps such buffers in mappings of
-/// their own that go back to the system when freed; a lower trim threshold returns a freed heap top.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn tune_malloc() {
-    // SAFETY: mallopt only changes allocator parameters; it is called before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 10);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 10);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn tune_malloc() {}
+use terraform_provider_cloudimage::{allocator, data_sources, logging, provider::Provider};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,7 +33,7 @@ fn main() -> ExitCode {
         eprintln!("{}", handshake::NOT_A_PROGRAM_HINT);
         return ExitCode::from(1);
     }
-    tune_malloc();
+    allocator::tune();
     logging::init();
     server::tls::install_crypto_provider();
 

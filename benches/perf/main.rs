@@ -34,6 +34,8 @@ fn arg<T: std::str::FromStr>(args: &[String], i: usize, default: T) -> Result<T,
 }
 
 fn main() -> ExitCode {
+    // The provider process's allocator settings, so figures 5 and 7 measure what it would do.
+    terraform_provider_cloudimage::allocator::tune();
     terraform_provider_cloudimage::server::tls::install_crypto_provider();
     // `cargo bench` appends `--bench`; ignore flags.
     let args: Vec<String> = std::env::args()
