@@ -175,6 +175,22 @@ impl ImageFamily for BaiduImages {
     }
 }
 
+/// Both Baidu image APIs describe the OS with the same fields; neither gives an EOL date.
+fn os_facts<'a>(
+    os_name: &'a str,
+    name: &'a str,
+    os_version: &'a str,
+    os_arch: &'a str,
+) -> Facts<'a> {
+    Facts {
+        os_name,
+        image_name: name,
+        os_version,
+        arch: os_arch,
+        eol: "",
+    }
+}
+
 impl ImageView for BaiduImage {
     fn id(&self) -> &str {
         &self.id
@@ -189,13 +205,7 @@ impl ImageView for BaiduImage {
         self.create_time
     }
     fn facts(&self) -> Facts<'_> {
-        Facts {
-            os_name: &self.os_name,
-            image_name: &self.name,
-            os_version: &self.os_version,
-            arch: &self.os_arch,
-            eol: "",
-        }
+        os_facts(&self.os_name, &self.name, &self.os_version, &self.os_arch)
     }
     /// In `attributes()` order.
     fn values(&self) -> Vec<Value> {
@@ -289,13 +299,7 @@ impl ImageView for BaiduSpecImage {
         None
     }
     fn facts(&self) -> Facts<'_> {
-        Facts {
-            os_name: &self.os_name,
-            image_name: &self.name,
-            os_version: &self.os_version,
-            arch: &self.os_arch,
-            eol: "",
-        }
+        os_facts(&self.os_name, &self.name, &self.os_version, &self.os_arch)
     }
     /// In `BaiduSpecImages::attributes()` order.
     fn values(&self) -> Vec<Value> {
