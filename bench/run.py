@@ -168,7 +168,8 @@ def fig1_handshake(binaries, runs, cert):
             line = p.stdout.readline()
             times[name].append((time.perf_counter() - start) * 1000)
             assert line.startswith(b"1|"), line
-            p.kill()
+            # SIGTERM, not SIGKILL: the provider then removes its socket directory as it exits.
+            p.terminate()
             p.wait()
     return {name: {"median_ms": statistics.median(t), "p90_ms": sorted(t)[int(len(t) * 0.9)]} for name, t in times.items()}
 

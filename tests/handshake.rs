@@ -26,12 +26,17 @@ use tonic_health::pb::HealthCheckRequest;
 struct Plugin {
     child: Child,
     line: String,
+    /// The plugin's TMPDIR, where it makes its socket directory: removed after the plugin is killed, so a
+    /// test that kills it leaves nothing behind in /tmp.
+    _tmp: tempfile::TempDir,
 }
 
 impl Plugin {
     fn start(versions: &str, client_cert_pem: Option<&str>) -> Plugin {
+        let tmp = tempfile::tempdir().expect("TMPDIR for the plugin");
         let mut cmd = Command::new(provider_binary());
         cmd.env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+            .env("TMPDIR", tmp.path())
             .env("PLUGIN_PROTOCOL_VERSIONS", versions)
             .env("PLUGIN_MIN_PORT", "10000")
             .env("PLUGIN_MAX_PORT", "25000")
@@ -51,6 +56,7 @@ impl Plugin {
         Plugin {
             child,
             line: line.trim_end().to_string(),
+            _tmp: tmp,
         }
     }
 

@@ -10,7 +10,6 @@ pub mod grpc;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 pub const PROVIDER_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -60,28 +59,20 @@ pub fn provider_binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-cloudimage")))
 }
 
-/// A filesystem mirror holding the provider, shared by all workspaces of this test binary.
-fn mirror() -> &'static Path {
-    static MIRROR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    MIRROR
-        .get_or_init(|| {
-            let dir = tempfile::Builder::new()
-                .prefix("cloudimage-mirror")
-                .tempdir()
-                .expect("mirror dir");
-            let platform = dir
-                .path()
-                .join("registry.terraform.io/cloudimage/cloudimage")
-                .join(PROVIDER_VERSION)
-                .join("linux_amd64");
-            std::fs::create_dir_all(&platform).expect("mirror layout");
-            let target = platform.join("terraform-provider-cloudimage");
-            if std::fs::hard_link(provider_binary(), &target).is_err() {
-                std::fs::copy(provider_binary(), &target).expect("copy provider into mirror");
-            }
-            dir
-        })
-        .path()
+/// Lays out a filesystem mirror holding the provider under `root`. Each workspace has its own, inside its
+/// own temporary directory, so it goes when the workspace does: nextest runs every test in a process of its
+/// own, and a mirror kept in a static would outlive each of them (statics are never dropped), pinning a
+/// hard link to every provider binary ever tested.
+fn lay_out_mirror(root: &Path) {
+    let platform = root
+        .join("registry.terraform.io/cloudimage/cloudimage")
+        .join(PROVIDER_VERSION)
+        .join("linux_amd64");
+    std::fs::create_dir_all(&platform).expect("mirror layout");
+    let target = platform.join("terraform-provider-cloudimage");
+    if std::fs::hard_link(provider_binary(), &target).is_err() {
+        std::fs::copy(provider_binary(), &target).expect("copy provider into mirror");
+    }
 }
 
 /// Cloud credential variables a developer may have set: never let them leak into a test.
@@ -168,12 +159,14 @@ impl Workspace {
             .prefix("cloudimage-tf")
             .tempdir()
             .expect("workspace dir");
+        let mirror = dir.path().join("mirror");
+        lay_out_mirror(&mirror);
         let cli_config = dir.path().join("terraformrc");
         std::fs::write(
             &cli_config,
             format!(
                 "provider_installation {{\n  filesystem_mirror {{\n    path = {:?}\n    include = [\"registry.terraform.io/cloudimage/cloudimage\"]\n  }}\n}}\n",
-                mirror().display().to_string()
+                mirror.display().to_string()
             ),
         )
         .expect("cli config");
@@ -233,7 +226,10 @@ impl Workspace {
         for var in HOST_VARIABLES {
             cmd.env_remove(var);
         }
-        cmd.env("CHECKPOINT_DISABLE", "1")
+        // Terraform's and the provider's temporary files (the plugin's socket directory among them) live
+        // in the workspace, so a provider that Terraform has to kill leaves nothing behind in /tmp.
+        cmd.env("TMPDIR", self.tmp_dir())
+            .env("CHECKPOINT_DISABLE", "1")
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0");
         for (k, v) in &self.env {
@@ -243,6 +239,13 @@ impl Workspace {
             cmd.env(k, v);
         }
         cmd
+    }
+
+    /// The `TMPDIR` of every command in this workspace.
+    fn tmp_dir(&self) -> PathBuf {
+        let dir = self.dir.path().join("tmp");
+        std::fs::create_dir_all(&dir).expect("workspace TMPDIR");
+        dir
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
