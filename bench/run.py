@@ -160,17 +160,20 @@ def fig1_handshake(binaries, runs, cert):
     env[COOKIE[0]] = COOKIE[1]
     env.pop("TF_LOG", None)
     times = {name: [] for name in binaries}
-    for _ in range(runs):
-        for name, binary in binaries.items():
-            start = time.perf_counter()
-            p = subprocess.Popen([binary], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL)
-            line = p.stdout.readline()
-            times[name].append((time.perf_counter() - start) * 1000)
-            assert line.startswith(b"1|"), line
-            # SIGTERM, not SIGKILL: the provider then removes its socket directory as it exits.
-            p.terminate()
-            p.wait()
+    # A private TMPDIR for the plugins' sockets: go-plugin leaves its socket behind when stopped by a signal.
+    with tempfile.TemporaryDirectory(prefix="bench-fig1-") as tmp:
+        env["TMPDIR"] = tmp
+        for _ in range(runs):
+            for name, binary in binaries.items():
+                start = time.perf_counter()
+                p = subprocess.Popen([binary], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+                line = p.stdout.readline()
+                times[name].append((time.perf_counter() - start) * 1000)
+                assert line.startswith(b"1|"), line
+                # SIGTERM, not SIGKILL: the provider then removes its socket directory as it exits.
+                p.terminate()
+                p.wait()
     return {name: {"median_ms": statistics.median(t), "p90_ms": sorted(t)[int(len(t) * 0.9)]} for name, t in times.items()}
 
 

@@ -110,12 +110,18 @@ fn schema_is_served_with_every_provider_argument() {
 }
 
 #[test]
-fn valid_provider_block_validates_and_plans() {
+fn valid_provider_block_validates_plans_and_leaves_no_temp_files() {
     for tf in ALL_TERRAFORMS {
         let ws = Workspace::new(tf, VALID_PROVIDER);
         ws.init();
         ws.run(&["validate", "-no-color"]).assert_ok();
         ws.run(&["plan", "-no-color", "-input=false"]).assert_ok();
+        // Terraform stops each provider with the Shutdown RPC; the provider removes its socket directory.
+        assert_eq!(
+            ws.leftover_temp_files(),
+            Vec::<String>::new(),
+            "{tf:?}: nothing left in TMPDIR"
+        );
     }
 }
 

@@ -241,6 +241,16 @@ impl Workspace {
         cmd
     }
 
+    /// What the workspace's commands (Terraform and the providers it started) left in their `TMPDIR`.
+    pub fn leftover_temp_files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.tmp_dir())
+            .expect("workspace TMPDIR")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     /// The `TMPDIR` of every command in this workspace.
     fn tmp_dir(&self) -> PathBuf {
         let dir = self.dir.path().join("tmp");
