@@ -6,6 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-terraform.sh
+
+# Everything the tests, Terraform and the providers they start write to a temporary directory goes to one
+# of the suite's own, which must be empty at the end: leaked plugin socket directories and provider
+# mirrors once filled CI's disk.
+suite_tmp=$(mktemp -d)
+export TMPDIR="$suite_tmp"
 cargo fmt --all -- --check
 # Benches are compiled (and linted) here; they run only through bench/run.sh.
 cargo clippy --all-targets --locked -- -D warnings
@@ -20,3 +26,11 @@ run_tests --lib --bins --tests
 # one above: the plugin handshake, Terraform end to end on one cloud, and packaging again, on it.
 release_binary="$PWD/$(scripts/build-release.sh)"
 CLOUDIMAGE_TEST_BINARY="$release_binary" run_tests --test handshake --test terraform_core --test baidu --test release
+
+leftovers=$(ls -A "$suite_tmp")
+if [ -n "$leftovers" ]; then
+  echo "the test suite left these in its TMPDIR ($suite_tmp):" >&2
+  echo "$leftovers" >&2
+  exit 1
+fi
+rmdir "$suite_tmp"

@@ -5,42 +5,36 @@
 
 mod support;
 
-use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 
 use support::{provider_binary, Emulator, Workspace, ALL_TERRAFORMS, PROVIDER_VERSION};
 use terraform_provider_cloudimage::mock::credentials as mock;
 
 const NAME: &str = "terraform-provider-cloudimage";
 
-/// The artifacts of the debug binary, packaged once per test run (zipping it takes seconds).
-fn dist() -> &'static Path {
-    static DIST: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIST.get_or_init(|| {
-        let out = tempfile::tempdir().expect("tempdir");
-        let run = Command::new("python3")
-            .arg(support::repo_root().join("scripts/package.py"))
-            .args(["--binary", provider_binary().to_str().expect("utf-8 path")])
-            .args([
-                "--version",
-                PROVIDER_VERSION,
-                "--os",
-                "linux",
-                "--arch",
-                "amd64",
-            ])
-            .args(["--out", out.path().to_str().expect("utf-8 path")])
-            .output()
-            .expect("python3 runs");
-        assert!(
-            run.status.success(),
-            "package.py failed:\n{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        out
-    })
-    .path()
+/// The artifacts of the provider binary under test, in a directory the caller owns (and so removes).
+fn dist() -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("tempdir");
+    let run = Command::new("python3")
+        .arg(support::repo_root().join("scripts/package.py"))
+        .args(["--binary", provider_binary().to_str().expect("utf-8 path")])
+        .args([
+            "--version",
+            PROVIDER_VERSION,
+            "--os",
+            "linux",
+            "--arch",
+            "amd64",
+        ])
+        .args(["--out", out.path().to_str().expect("utf-8 path")])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        run.status.success(),
+        "package.py failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    out
 }
 
 #[test]
@@ -59,6 +53,7 @@ fn version_flag_prints_the_crate_version() {
 #[test]
 fn artifacts_have_the_registry_names_manifest_and_checksums() {
     let dist = dist();
+    let dist = dist.path();
     let v = PROVIDER_VERSION;
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dist.join(format!("{NAME}_{v}_manifest.json"))).expect("manifest"),
@@ -83,6 +78,7 @@ fn artifacts_have_the_registry_names_manifest_and_checksums() {
 #[test]
 fn terraform_installs_the_zip_from_a_packed_mirror_with_a_version_constraint() {
     let dist = dist();
+    let dist = dist.path();
     let mirror = tempfile::tempdir().expect("tempdir");
     let packed = mirror
         .path()
