@@ -209,9 +209,14 @@ data "cloudimage_baidu_image" "spec_recent" {
             "Invalid image_type",
             "image_type = \"Gold\"",
             "\"GpuBccSystem\"",
-            "most_recent cannot be used with spec",
+            "most_recent with spec needs most_recent_by = \"version\"",
             "most_recent = true",
         ]);
+        // Choosing by version needs no creation times.
+        ws.write_config(
+            "data \"cloudimage_baidu_image\" \"by_version\" {\n  spec           = \"bcc.g5.c2m8\"\n  most_recent    = true\n  most_recent_by = \"version\"\n}\n",
+        );
+        ws.run(&["validate", "-no-color"]).assert_ok();
     }
 }
 

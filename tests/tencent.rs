@@ -636,3 +636,34 @@ fn faults_are_retried_or_reported_with_code_message_and_request_id() {
         ws.write_config(&config(TENCENT_KEY));
     }
 }
+
+#[test]
+fn conflicts_wait_for_unknown_values_and_are_checked_before_the_read() {
+    let emulator = Emulator::start();
+    let some_id = &region_images()[0].image_id;
+    // `cond ? x : null` with a condition known only at apply: image_type turns out null, so there is no
+    // conflict, and neither validate nor plan may claim one.
+    let null_later = format!(
+        "{}\ndata \"cloudimage_tencent_images\" \"x\" {{\n  region     = \"{REGION}\"\n  image_ids  = [\"{some_id}\"]\n  image_type = length(timestamp()) > 100 ? \"PUBLIC_IMAGE\" : null\n}}\noutput \"ids\" {{ value = data.cloudimage_tencent_images.x.ids }}\n",
+        providers(&emulator.url(), TENCENT_KEY, 3, None)
+    );
+    // The same shape turning out set: the conflict is reported at apply, before any request.
+    let set_later = null_later.replace("> 100", "> 0");
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &null_later);
+        ws.init();
+        ws.run(&["validate", "-no-color"]).assert_ok();
+        ws.run(&["plan", "-no-color", "-input=false"]).assert_ok();
+        let outputs = ws.apply_outputs();
+        assert_eq!(
+            strings(output(&outputs, "ids")),
+            vec![some_id.to_string()],
+            "{tf:?}"
+        );
+
+        ws.write_config(&set_later);
+        ws.run(&["plan", "-no-color", "-input=false"]).assert_ok();
+        ws.run(&["apply", "-no-color", "-input=false", "-auto-approve"])
+            .assert_fails_with(&["Conflicting arguments image_ids and image_type"]);
+    }
+}

@@ -23,6 +23,15 @@ pub fn is_set(config: &Value, name: &str) -> bool {
     config.get(name).is_some_and(|v| !v.is_null())
 }
 
+/// True when the argument is known to be set. An unknown value may still turn out null (`cond ? x : null`),
+/// so checks between arguments wait for it: Terraform validates again, with every value known, right
+/// before the read.
+pub fn is_known_set(config: &Value, name: &str) -> bool {
+    config
+        .get(name)
+        .is_some_and(|v| v.is_known() && !v.is_null())
+}
+
 /// The known string elements of a list argument.
 pub fn strings(config: &Value, name: &str) -> Vec<String> {
     config
@@ -82,9 +91,9 @@ pub fn enumerated(
     found
 }
 
-/// Reports `a` and `b` set together as an error naming both.
+/// Reports `a` and `b` set together as an error naming both (once both are known).
 pub fn check_conflict(config: &Value, a: &str, b: &str, why: &str, diags: &mut Diagnostics) {
-    if is_set(config, a) && is_set(config, b) {
+    if is_known_set(config, a) && is_known_set(config, b) {
         diags.push(
             Diagnostic::error(
                 format!("Conflicting arguments {a} and {b}"),

@@ -121,12 +121,20 @@ impl ImageFamily for BaiduImages {
             let why = "the spec API takes only a spec and an OS name.";
             args::check_conflict(config, "spec", "image_type", why, diags);
             args::check_conflict(config, "spec", "image_name", why, diags);
-            if args::is_set(config, "spec") && args::bool(config, "most_recent") == Some(true) {
+            let by = config.get("most_recent_by");
+            let by_version = by
+                .and_then(Value::as_str)
+                .is_some_and(|b| b.eq_ignore_ascii_case("version"));
+            if args::is_known_set(config, "spec")
+                && args::bool(config, "most_recent") == Some(true)
+                && by.is_none_or(Value::is_known)
+                && !by_version
+            {
                 diags.push(
                     Diagnostic::error(
-                        "most_recent cannot be used with spec",
-                        "The spec API (getAvailableImagesBySpec) returns no creation times, so there is no newest image. \
-                         Narrow the filters (name_regex, os_name) instead.",
+                        "most_recent with spec needs most_recent_by = \"version\"",
+                        "The spec API (getAvailableImagesBySpec) returns no creation times, so there is no newest image by date. \
+                         Set most_recent_by = \"version\" to pick the highest OS version, or narrow the filters (name_regex, os_name).",
                     )
                     .at(attr_path(&["most_recent"])),
                 );
@@ -135,7 +143,7 @@ impl ImageFamily for BaiduImages {
     }
 
     fn has_create_time(&self, config: &Value) -> bool {
-        !args::is_set(config, "spec")
+        !args::is_known_set(config, "spec")
     }
 
     fn list<'a>(

@@ -574,24 +574,29 @@ fn ambiguous(count: usize, rows: &[ImageRow]) -> Diagnostic {
         .iter()
         .take(5)
         .map(|r| {
-            let time = r
+            let created = r
                 .create_time()
-                .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+                .map(|t| format!(" created {}", t.to_rfc3339_opts(SecondsFormat::Secs, true)))
                 .unwrap_or_default();
             let version = r.normalized().version;
             format!(
-                "  {} {:?} created {} version {}",
+                "  {} {:?}{created} version {}",
                 r.id(),
                 r.name(),
-                time,
                 if version.is_empty() { "?" } else { &version }
             )
         })
         .collect();
+    // Without creation times (the Baidu spec API) only the version can choose.
+    let advice = if rows.iter().any(|r| r.create_time().is_some()) {
+        "Set most_recent = true to pick the newest"
+    } else {
+        "Set most_recent = true with most_recent_by = \"version\" to pick the highest OS version"
+    };
     Diagnostic::error(
         format!("{count} images match the filters"),
         format!(
-            "{count} images match, but this data source returns exactly one:\n{}{}\nSet most_recent = true to pick the newest, or narrow the filters (e.g. name_regex).",
+            "{count} images match, but this data source returns exactly one:\n{}{}\n{advice}, or narrow the filters (e.g. name_regex).",
             shown.join("\n"),
             if count > 5 { format!("\n  … and {} more", count - 5) } else { String::new() }
         ),

@@ -56,12 +56,13 @@ fn filter_blocks(config: &Value) -> Option<&[Value]> {
     }
 }
 
-/// True when `image_ids` is set to something other than an empty list (unknown counts as set).
+/// True when `image_ids` is known to be a non-empty list. An unknown list may still turn out null or empty,
+/// so the conflict check waits for it (Terraform validates again, with every value known, before the read).
 fn has_image_ids(config: &Value) -> bool {
-    match config.get("image_ids") {
-        None | Some(Value::Null) => false,
-        Some(v) => v.elements().is_none_or(|items| !items.is_empty()),
-    }
+    config
+        .get("image_ids")
+        .and_then(Value::elements)
+        .is_some_and(|items| !items.is_empty())
 }
 
 /// The query the configuration asks for (read time: every value is known). `image_type` becomes one
@@ -93,8 +94,9 @@ pub fn query(config: &Value) -> TencentImageQuery {
 pub fn check_plan(config: &Value, diags: &mut Diagnostics) {
     args::enumerated(config, "image_type", IMAGE_TYPES, diags);
     let blocks = filter_blocks(config);
-    let has_filters = blocks.is_none_or(|b| !b.is_empty());
-    let has_type = args::is_set(config, "image_type");
+    // Only what is known counts: unknown values are checked again once known.
+    let has_filters = blocks.is_some_and(|b| !b.is_empty());
+    let has_type = args::is_known_set(config, "image_type");
     if has_image_ids(config) && (has_filters || has_type) {
         let others: Vec<&str> = [(has_filters, "filter"), (has_type, "image_type")]
             .iter()
@@ -305,14 +307,35 @@ mod tests {
             ),
             (
                 config(vec![
-                    ids,
-                    ("filter", Value::Unknown),
+                    ids.clone(),
+                    ("filter", Value::List(vec![filter("image-name", &["a"])])),
                     ("image_type", Value::string("PUBLIC_IMAGE")),
                 ]),
                 vec![(
                     "Conflicting arguments image_ids and filter and image_type",
                     attr_path(&["image_ids"]),
                 )],
+            ),
+            // Unknown values may turn out null (`cond ? x : null`): no conflict until they are known.
+            (
+                config(vec![
+                    ids.clone(),
+                    ("filter", Value::Unknown),
+                    ("image_type", Value::string("PUBLIC_IMAGE")),
+                ]),
+                vec![(
+                    "Conflicting arguments image_ids and image_type",
+                    attr_path(&["image_ids"]),
+                )],
+            ),
+            (config(vec![ids, ("image_type", Value::Unknown)]), vec![]),
+            (
+                config(vec![
+                    ("image_ids", Value::Unknown),
+                    ("filter", Value::List(vec![filter("image-name", &["a"])])),
+                    ("image_type", Value::string("PUBLIC_IMAGE")),
+                ]),
+                vec![],
             ),
             (
                 config(vec![("image_type", Value::string("gold"))]),
