@@ -336,6 +336,34 @@ fn misses_show_the_funnel_and_invalid_constraints_fail_at_plan_time() {
             "version = \">= banana\"",
             "Invalid clouds",
         ]);
+        ws.write_config("data \"cloudimage_images\" \"none\" {\n  clouds = []\n}\n");
+        ws.run(&["validate", "-no-color"]).assert_fails_with(&[
+            "Invalid clouds",
+            "clouds is empty",
+            "clouds = []",
+        ]);
+    }
+}
+
+#[test]
+fn cross_cloud_missing_region_points_at_the_provider_block() {
+    let emulator = Emulator::start();
+    // Keys but no region for UCloud: the cross-cloud data source has no `region` of its own to suggest.
+    let config = provider(&emulator.url(), 0).replace("region", "# region")
+        + "data \"cloudimage_images\" \"x\" { clouds = [\"ucloud\"] }\n";
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config);
+        ws.init();
+        let run = ws.run(&["plan", "-no-color", "-input=false"]);
+        run.assert_fails_with(&[
+            "Missing UCloud region (cloud ucloud)",
+            "provider's ucloud block, or export UCLOUD_REGION",
+        ]);
+        assert!(
+            !run.combined().contains("on this data source"),
+            "{tf:?}: {}",
+            run.combined()
+        );
     }
 }
 

@@ -478,6 +478,41 @@ fn missing_credentials_or_region_say_what_to_set() {
 }
 
 #[test]
+fn provider_settings_unknown_at_plan_are_reported_not_replaced() {
+    let emulator = Emulator::start();
+    // The region is set, but only known at apply. Terraform still reads the data source during plan.
+    let config = provider(&emulator.url(), UCLOUD_PRIVATE, 3).replace(
+        &format!("region      = \"{REGION}\""),
+        &format!("region      = timestamp() == \"\" ? \"x\" : \"{REGION}\""),
+    )
+        + "data \"cloudimage_ucloud_images\" \"x\" {}\ndata \"cloudimage_images\" \"all\" {}\n";
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config);
+        ws.init();
+        // Neither "not set" nor UCLOUD_REGION standing in for the configured value.
+        let run = ws.run_with(
+            &["plan", "-no-color", "-input=false"],
+            &[("UCLOUD_REGION", "hk")],
+        );
+        run.assert_fails_with(&[
+            "UCloud settings not known until apply",
+            "provider.ucloud.region is not known yet",
+        ]);
+        assert!(
+            !run.combined().contains("Missing UCloud region"),
+            "{tf:?}: {}",
+            run.combined()
+        );
+        // The cross-cloud data source searches UCloud too (its other settings are configured), and says so.
+        assert!(
+            run.combined().contains("(cloud ucloud)"),
+            "{tf:?}: {}",
+            run.combined()
+        );
+    }
+}
+
+#[test]
 fn faults_are_retried_or_reported_with_retcode() {
     let emulator = Emulator::start();
     let config = |private: &str, retries: u32| {

@@ -32,6 +32,21 @@ pub fn is_known_set(config: &Value, name: &str) -> bool {
         .is_some_and(|v| v.is_known() && !v.is_null())
 }
 
+/// True when the data source has this argument at all (set or not): Terraform sends every attribute of the
+/// schema. The cross-cloud data source lists each cloud with an empty configuration instead.
+pub fn has_argument(config: &Value, name: &str) -> bool {
+    config.get(name).is_some()
+}
+
+/// "`region` on this data source, " where the data source has a `region` argument to point to.
+pub fn data_source_region_hint(config: &Value) -> &'static str {
+    if has_argument(config, "region") {
+        "`region` on this data source, "
+    } else {
+        ""
+    }
+}
+
 /// The known string elements of a list argument.
 pub fn strings(config: &Value, name: &str) -> Vec<String> {
     config

@@ -40,6 +40,7 @@ pub struct BaiduSpecImages;
 
 /// A Baidu client for the data source's region, or the diagnostic explaining what is missing.
 fn client(ctx: &ReadContext, config: &Value) -> Result<BaiduClient, Diagnostics> {
+    credentials::require_known(&ctx.settings, &credentials::BAIDU)?;
     let settings = &ctx.settings.baidu;
     let region = args::non_empty(config, "region")
         .map(str::to_string)

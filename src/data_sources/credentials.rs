@@ -2,7 +2,7 @@
 //! the environment variables to set. Only the key id is ever shown, never the secret.
 
 use crate::cloud::endpoint::Endpoint;
-use crate::provider::config::CloudSettings;
+use crate::provider::config::{CloudSettings, ProviderSettings};
 use crate::provider::{attr_path, Diagnostic, Diagnostics};
 use crate::secret::Secret;
 
@@ -32,6 +32,37 @@ pub const TENCENT: Names = Names {
     key_id: ("secret_id", "TENCENTCLOUD_SECRET_ID"),
     secret: ("secret_key", "TENCENTCLOUD_SECRET_KEY"),
 };
+
+/// Fails when arguments of this cloud's provider block were not known when the provider was configured:
+/// Terraform reads data sources during plan with the provider as configured then, and neither the
+/// environment's value nor a default may stand in for a value the configuration sets.
+pub fn require_known(settings: &ProviderSettings, names: &Names) -> Result<(), Diagnostics> {
+    let unknown = settings.unknown_in(names.block);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let listed = unknown
+        .iter()
+        .map(|p| format!("provider.{p}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (verb, pronoun) = if unknown.len() == 1 {
+        ("is", "it depends")
+    } else {
+        ("are", "they depend")
+    };
+    Err(Diagnostic::error(
+        format!("{} settings not known until apply", names.title),
+        format!(
+            "This data source calls {}, but {listed} {verb} not known yet: {pronoun} on values Terraform computes during apply. \
+             Terraform reads data sources during plan with the provider as configured then, so the provider arguments a read \
+             needs must be known at plan time. Use values known at plan time (literals, variables, locals), or leave the \
+             arguments out and set their environment variables.",
+            names.title
+        ),
+    )
+    .into())
+}
 
 /// The key id and secret, or an error naming what to set.
 pub fn require(settings: &CloudSettings, names: &Names) -> Result<(String, Secret), Diagnostics> {

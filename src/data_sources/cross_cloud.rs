@@ -116,6 +116,20 @@ impl DataSource for CrossCloud {
         let mut diags = Diagnostics::new();
         args::check_regex(config, "name_regex", &mut diags);
         selection::validate(config, &mut diags);
+        if config
+            .get("clouds")
+            .and_then(Value::elements)
+            .is_some_and(<[Value]>::is_empty)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid clouds",
+                    "clouds is empty, so there would be nothing to search. List at least one of \"baidu\", \"ucloud\" and \"tencent\", \
+                     or leave clouds out to search every cloud whose credentials are configured.",
+                )
+                .at(attr_path(&["clouds"])),
+            );
+        }
         for cloud in args::strings(config, "clouds") {
             if !CLOUDS.contains(&cloud.to_lowercase().as_str()) {
                 diags.push(
@@ -157,11 +171,13 @@ impl CrossCloud {
                 if args::is_set(config, "clouds") {
                     asked.iter().any(|a| a == name)
                 } else {
+                    // A cloud whose settings are not known yet counts too: its read then says so, rather than
+                    // plan leaving out a cloud that apply would search.
                     configured(match *name {
                         "baidu" => &settings.baidu,
                         "ucloud" => &settings.ucloud,
                         _ => &settings.tencent,
-                    })
+                    }) || !settings.unknown_in(name).is_empty()
                 }
             })
             .collect();

@@ -41,18 +41,25 @@ fn client(
     config: &Value,
     api: TencentApi,
 ) -> Result<TencentClient, Diagnostics> {
+    credentials::require_known(&ctx.settings, &credentials::TENCENT)?;
     let settings = &ctx.settings.tencent;
     let Some(region) = args::non_empty(config, "region")
         .map(str::to_string)
         .or_else(|| settings.region.clone().filter(|r| !r.is_empty()))
     else {
-        return Err(Diagnostic::error(
+        let diagnostic = Diagnostic::error(
             "Missing Tencent Cloud region",
-            "Tencent Cloud needs a region (e.g. \"ap-guangzhou\"). Set region in this data source or in the provider's \
-             tencent block, or export TENCENTCLOUD_REGION.",
-        )
-        .at(attr_path(&["region"]))
-        .into());
+            format!(
+                "Tencent Cloud needs a region (e.g. \"ap-guangzhou\") for every request, but none is set. Set {}`region` \
+                 in the provider's tencent block, or export TENCENTCLOUD_REGION.",
+                args::data_source_region_hint(config)
+            ),
+        );
+        return Err(if args::has_argument(config, "region") {
+            diagnostic.at(attr_path(&["region"])).into()
+        } else {
+            diagnostic.into()
+        });
     };
     let (secret_id, secret_key) = credentials::require(settings, &credentials::TENCENT)?;
     let endpoint = credentials::endpoint(settings, default_endpoint(api), "tencent")?;

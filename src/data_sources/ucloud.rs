@@ -40,6 +40,7 @@ fn ticked(items: &[&str]) -> String {
 
 /// A UCloud client for the data source's region, or the diagnostic explaining what is missing.
 fn client(ctx: &ReadContext, config: &Value) -> Result<UCloudClient, Diagnostics> {
+    credentials::require_known(&ctx.settings, &credentials::UCLOUD)?;
     let settings = &ctx.settings.ucloud;
     let (public_key, private_key) = credentials::require(settings, &credentials::UCLOUD)?;
     // UCloud has no default region: every request must name one.
@@ -49,8 +50,11 @@ fn client(ctx: &ReadContext, config: &Value) -> Result<UCloudClient, Diagnostics
         .ok_or_else(|| {
             Diagnostics::from(Diagnostic::error(
                 "Missing UCloud region",
-                "UCloud needs a region (e.g. \"cn-bj2\") for every request, but none is set. Set `region` on this \
-                 data source, `region` in the provider's ucloud block, or export UCLOUD_REGION.",
+                format!(
+                    "UCloud needs a region (e.g. \"cn-bj2\") for every request, but none is set. Set {}`region` in the \
+                     provider's ucloud block, or export UCLOUD_REGION.",
+                    args::data_source_region_hint(config)
+                ),
             ))
         })?;
     let endpoint = credentials::endpoint(settings, DEFAULT_ENDPOINT, "ucloud")?;

@@ -70,6 +70,18 @@ pub struct ProviderSettings {
     pub unknown: Vec<String>,
 }
 
+impl ProviderSettings {
+    /// The arguments of one cloud block (`baidu`, `ucloud`, `tencent`) that were not known when the provider
+    /// was configured, as paths like `ucloud.region`.
+    pub fn unknown_in(&self, block: &str) -> Vec<&str> {
+        self.unknown
+            .iter()
+            .map(String::as_str)
+            .filter(|path| path.split('.').next() == Some(block))
+            .collect()
+    }
+}
+
 /// One cloud block: its name and the names and environment variables of its arguments.
 struct CloudBlock {
     name: &'static str,
@@ -329,9 +341,15 @@ impl Reader<'_> {
 
     fn cloud(&mut self, config: &Value, cloud: &CloudBlock, env: Env<'_>) -> CloudSettings {
         let setting = |reader: &mut Self, attr: &str, env_name: Option<&str>| {
+            let unknown_before = reader.unknown.len();
             let configured = reader
                 .string(config, &[cloud.name, attr])
                 .filter(|s| !s.is_empty());
+            if reader.unknown.len() > unknown_before {
+                // Set, but not known until apply: the environment's value would be a different setting
+                // (plan and apply could even use different credentials). Reads report it instead.
+                return None;
+            }
             configured.or_else(|| env_name.and_then(env))
         };
         let key_id = setting(self, cloud.key_id.0, Some(cloud.key_id.1));
