@@ -415,6 +415,8 @@ output "making" {{ value = data.cloudimage_ucloud_image.making.name }}
                 &windows[0],
                 "most_recent = true",
                 &format!("image_id = \"{}\"", making.image_id),
+                // The API did return the image; the default status filter is what dropped it.
+                "API 1 → status (default \"Available\") 0",
             ]);
     }
 }

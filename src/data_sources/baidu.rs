@@ -179,6 +179,7 @@ impl ImageFamily for BaiduImages {
                     query.image_type.as_deref().unwrap_or("All"),
                     query.image_name.as_deref().unwrap_or("")
                 ),
+                prefilter: None,
             })
         })
     }
@@ -291,6 +292,7 @@ async fn spec_listing(
             query.spec,
             query.os_name.as_deref().unwrap_or("")
         ),
+        prefilter: None,
     })
 }
 

@@ -161,6 +161,9 @@ pub struct Listing {
     pub region: String,
     /// The request parameters in a canonical form, for the stable id.
     pub query: String,
+    /// A filter the family applied to the API's answer before the shared ones (UCloud's `status`): its
+    /// funnel label and how many images the API returned, so a miss still shows what the API answered.
+    pub prefilter: Option<(&'static str, usize)>,
 }
 
 /// A family of image data sources on one cloud API.
@@ -471,7 +474,11 @@ async fn select<F: ImageFamily>(
 ) -> Result<(Vec<ImageRow>, Listing, Funnel), Diagnostics> {
     let selection = Selection::from_config(config)?;
     let mut listing = family.list(ctx, config).await?;
-    let (mut rows, funnel) = selection.apply(std::mem::take(&mut listing.rows));
+    let (mut rows, mut funnel) = selection.apply(std::mem::take(&mut listing.rows));
+    if let Some((label, returned)) = listing.prefilter {
+        funnel.stages.insert(0, (label, funnel.api_count));
+        funnel.api_count = returned;
+    }
     if family.has_create_time(config) {
         // Newest first; images without a time go last; ties by id so the order never depends on the API's.
         rows.sort_by(|a, b| {

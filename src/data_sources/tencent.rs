@@ -209,6 +209,7 @@ impl ImageFamily for TencentImages {
                 rows: ImageRow::all(images),
                 region: client.region().to_string(),
                 query: format!("api={}&{}", api.id(), params.join("&")),
+                prefilter: None,
             })
         })
     }

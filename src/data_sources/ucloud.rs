@@ -26,6 +26,8 @@ pub const OS_TYPES: &[&str] = &["Linux", "Windows"];
 pub const STATUSES: &[&str] = &["Available", "Making", "Unavailable", "Copying"];
 /// The status the singular data source keeps when none is given: only usable images.
 const SINGULAR_DEFAULT_STATUS: &str = "Available";
+/// How a miss explanation names the default status filter.
+const DEFAULT_STATUS_STAGE: &str = "status (default \"Available\")";
 
 /// `cloudimage_ucloud_images` and `cloudimage_ucloud_image`.
 pub struct UCloudImages;
@@ -293,11 +295,18 @@ impl ImageFamily for UCloudImages {
                 .list_images(&query)
                 .await
                 .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
+            let returned = images.len();
             let rows = ImageRow::matching(images, |i| status.is_none_or(|s| i.status == s));
+            let label = if args::is_set(config, "status") {
+                "status"
+            } else {
+                DEFAULT_STATUS_STAGE
+            };
             Ok(Listing {
                 rows,
                 region: client.region().to_string(),
                 query: canonical(&query, status),
+                prefilter: status.map(|_| (label, returned)),
             })
         })
     }
