@@ -2,7 +2,8 @@
 
 mod support;
 
-use support::{Workspace, ALL_TERRAFORMS};
+use support::{Emulator, Workspace, ALL_TERRAFORMS};
+use terraform_provider_cloudimage::mock::credentials::{BAIDU_AK, BAIDU_SK};
 
 const VALID_PROVIDER: &str = r#"
 provider "cloudimage" {
@@ -130,8 +131,23 @@ fn valid_provider_block_validates_plans_and_leaves_no_temp_files() {
 
 #[test]
 fn provider_logs_reach_terraform_at_their_levels_and_stdout_stays_clean() {
+    let emulator = Emulator::start();
+    // One read, so the plan has the provider make requests and Terraform close its connections after.
+    let config = VALID_PROVIDER
+        .replace(
+            "access_key = \"AK\"",
+            &format!(
+                "access_key = \"{BAIDU_AK}\"\n    endpoint   = \"{}\"",
+                emulator.url()
+            ),
+        )
+        .replace(
+            "secret_key = \"SK\"",
+            &format!("secret_key = \"{BAIDU_SK}\""),
+        )
+        + "data \"cloudimage_baidu_images\" \"x\" { name_regex = \"^Ubuntu\" }\n";
     for tf in ALL_TERRAFORMS {
-        let ws = Workspace::new(tf, VALID_PROVIDER);
+        let ws = Workspace::new(tf, &config);
         ws.init();
         let run = ws.run_with(
             &["plan", "-no-color", "-input=false"],
@@ -158,5 +174,11 @@ fn provider_logs_reach_terraform_at_their_levels_and_stdout_stays_clean() {
             !run.stdout.contains("@message"),
             "{tf:?}: logs leaked to stdout"
         );
+        // A plain plan has nothing to warn about (Terraform closing connections at shutdown is not one).
+        let warnings: Vec<&&str> = provider_lines
+            .iter()
+            .filter(|l| l.contains("[WARN]") || l.contains("[ERROR]"))
+            .collect();
+        assert!(warnings.is_empty(), "{tf:?}: {warnings:#?}");
     }
 }

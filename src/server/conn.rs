@@ -139,6 +139,11 @@ pub fn incoming(
                             Ok(Ok(tls)) => {
                                 let _ = tx.send(Ok(Conn::Tls(Box::new(tls)))).await;
                             }
+                            Ok(Err(e)) if peer_hung_up(&e) => {
+                                // Terraform closing a connection it no longer needs (at shutdown its gRPC
+                                // client may still be reconnecting): nothing was refused.
+                                tracing::debug!(error = %e, "a connection closed during its TLS handshake")
+                            }
                             Ok(Err(e)) => {
                                 tracing::warn!(error = %e, "refused a connection: TLS handshake failed")
                             }
@@ -152,4 +157,15 @@ pub fn incoming(
         }
     });
     ReceiverStream::new(rx)
+}
+
+/// True when a TLS handshake ended because the peer went away, not because it was refused.
+fn peer_hung_up(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::UnexpectedEof
+            | io::ErrorKind::BrokenPipe
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+    )
 }
