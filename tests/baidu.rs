@@ -251,6 +251,33 @@ fn provider_arguments_are_validated_with_their_path() {
 }
 
 #[test]
+fn a_bad_endpoint_variable_is_named_and_only_breaks_its_own_cloud() {
+    let emulator = Emulator::start();
+    let config = format!(
+        "{}\ndata \"cloudimage_baidu_images\" \"x\" {{ name_regex = \"^Ubuntu\" }}\n",
+        provider(&emulator.url(), BAIDU_SK, 0)
+    );
+    let bad = [("CLOUDIMAGE_UCLOUD_ENDPOINT", "not a url")];
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config);
+        ws.init();
+        // A Baidu-only configuration does not care what the UCloud variable says.
+        ws.run_with(&["plan", "-no-color", "-input=false"], &bad)
+            .assert_ok();
+        // A UCloud read says which variable is wrong.
+        ws.write_config(&format!(
+            "{config}provider \"cloudimage\" {{\n  alias = \"u\"\n  ucloud {{\n    public_key  = \"p\"\n    private_key = \"k\"\n    region      = \"cn-bj2\"\n  }}\n}}\ndata \"cloudimage_ucloud_images\" \"u\" {{\n  provider = cloudimage.u\n}}\n"
+        ));
+        ws.run_with(&["plan", "-no-color", "-input=false"], &bad)
+            .assert_fails_with(&[
+                "Invalid endpoint",
+                "CLOUDIMAGE_UCLOUD_ENDPOINT is not a usable endpoint",
+                "\"not a url\"",
+            ]);
+    }
+}
+
+#[test]
 fn missing_credentials_name_the_environment_variables() {
     for tf in ALL_TERRAFORMS {
         let ws = Workspace::new(tf, "data \"cloudimage_baidu_images\" \"x\" {}\n");

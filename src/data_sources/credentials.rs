@@ -106,6 +106,13 @@ pub fn endpoint(
     default: &str,
     block: &str,
 ) -> Result<Endpoint, Diagnostics> {
+    if let Some(why) = &settings.endpoint_env_error {
+        return Err(Diagnostic::error(
+            "Invalid endpoint",
+            format!("{why} Fix or unset it (the provider's {block} block's endpoint argument, when set, takes precedence)."),
+        )
+        .into());
+    }
     let raw = settings
         .endpoint
         .as_ref()

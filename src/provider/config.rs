@@ -53,6 +53,9 @@ pub struct CloudSettings {
     pub secret: Option<Secret>,
     pub region: Option<String>,
     pub endpoint: Option<Url>,
+    /// Why the endpoint from the environment variable cannot be used. It is reported by reads of this
+    /// cloud only: a stray variable must not break configurations that never call the cloud.
+    pub endpoint_env_error: Option<String>,
     /// UCloud only.
     pub project_id: Option<String>,
 }
@@ -360,8 +363,9 @@ impl Reader<'_> {
         } else {
             None
         };
-        let endpoint = match setting(self, "endpoint", Some(cloud.endpoint_env)) {
-            None => None,
+        let mut endpoint_env_error = None;
+        let from_block = setting(self, "endpoint", None);
+        let endpoint = match from_block {
             Some(text) => match parse_endpoint(&text) {
                 Ok(url) => Some(url),
                 Err(why) => {
@@ -369,12 +373,30 @@ impl Reader<'_> {
                     None
                 }
             },
+            None if self
+                .unknown
+                .iter()
+                .any(|p| *p == format!("{}.endpoint", cloud.name)) =>
+            {
+                None
+            }
+            None => env(cloud.endpoint_env).and_then(|text| match parse_endpoint(&text) {
+                Ok(url) => Some(url),
+                Err(why) => {
+                    endpoint_env_error = Some(format!(
+                        "The environment variable {} is not a usable endpoint: {why}",
+                        cloud.endpoint_env
+                    ));
+                    None
+                }
+            }),
         };
         CloudSettings {
             key_id,
             secret,
             region,
             endpoint,
+            endpoint_env_error,
             project_id,
         }
     }
