@@ -382,6 +382,11 @@ fn cross_cloud_search_fails_naming_the_failing_cloud() {
         );
         ws.init();
         ws.run(&["plan", "-no-color", "-input=false"])
-            .assert_fails_with(&["on UCloud (cloud ucloud)", "HTTP status: 500"]);
+            .assert_fails_with(&[
+                "on UCloud (cloud ucloud)",
+                "HTTP status: 500",
+                "Error code: ",
+                "failed on its side",
+            ]);
     }
 }

@@ -51,6 +51,10 @@ pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
         ErrorKind::TooLarge => "The cloud's answer was larger than this provider accepts. Narrow the query (for example an image type, zone or filter) so fewer images come back.".to_string(),
         ErrorKind::Config => format!("Check the endpoint in the provider's {} block (or its CLOUDIMAGE_*_ENDPOINT variable) and any proxy settings.", cloud.id()),
         ErrorKind::InvalidRequest => "The query cannot be sent as written. Check this data source's arguments.".to_string(),
+        ErrorKind::Api if err.status().is_some_and(|s| s >= 500) => {
+            let tries = if err.attempts() > 1 { ", on every attempt" } else { "" };
+            format!("The cloud failed on its side (HTTP {}){tries}; the query itself was not rejected. Retry later, or raise max_retries in the provider block; if it persists, report it to the cloud with the request id.", err.status().unwrap_or_default())
+        }
         _ => "The cloud rejected the request; its error code and message above say why. Check this data source's arguments (region, ids, filters) against them.".to_string(),
     };
     lines.push(String::new());

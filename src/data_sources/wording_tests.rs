@@ -52,6 +52,26 @@ fn cloud_errors_say_what_failed_why_and_what_to_do() {
 }
 
 #[test]
+fn server_errors_are_not_blamed_on_the_arguments() {
+    let err = CloudError::new(
+        Cloud::UCloud,
+        "DescribeImage",
+        ErrorKind::Api,
+        "service unavailable",
+    )
+    .with_status(503)
+    .with_code("150")
+    .with_attempts(3);
+    let d = cloud_errors::diagnostic(&err, "list images");
+    assert_eq!(
+        d.detail,
+        "API action: DescribeImage\nHTTP status: 503\nError code: 150\nMessage: service unavailable\nAttempts: 3\n\n\
+         The cloud failed on its side (HTTP 503), on every attempt; the query itself was not rejected. Retry later, or raise \
+         max_retries in the provider block; if it persists, report it to the cloud with the request id."
+    );
+}
+
+#[test]
 fn cloud_errors_count_attempts_and_never_show_more_than_the_key_id() {
     let d = cloud_errors::diagnostic(
         &cloud_error(ErrorKind::Throttled).with_attempts(4),

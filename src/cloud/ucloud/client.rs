@@ -189,10 +189,22 @@ pub(crate) fn parse_page(
 ) -> Result<OffsetPage<UCloudImage>, CloudError> {
     let request_id = resp.header(REQUEST_ID_HEADER).map(str::to_string);
     if !(200..300).contains(&resp.status) {
-        // The SDK's HTTPStatusError: the body is not a UCloud envelope, keep an excerpt.
-        let kind = classify(Cloud::UCloud, Some(resp.status), None);
+        // The SDK's HTTPStatusError. A gateway's body is kept as an excerpt, but when the body is still a
+        // UCloud envelope its RetCode and Message say more.
+        let envelope = serde_json::from_slice::<DescribeImageResponse>(&resp.body)
+            .ok()
+            .and_then(|e| Some((e.ret_code?.to_string(), e.message.unwrap_or_default())));
+        let Some((code, message)) = envelope else {
+            let kind = classify(Cloud::UCloud, Some(resp.status), None);
+            return Err(call
+                .error(kind, resp.body_excerpt())
+                .with_status(resp.status)
+                .with_request_id(request_id));
+        };
+        let kind = classify(Cloud::UCloud, Some(resp.status), Some(&code));
         return Err(call
-            .error(kind, resp.body_excerpt())
+            .error(kind, message)
+            .with_code(code)
             .with_status(resp.status)
             .with_request_id(request_id));
     }

@@ -144,6 +144,14 @@ async fn error_shapes() {
             3,
         ),
         (502, "<html>bad gateway</html>", ErrorKind::Api, None, 3),
+        // A UCloud envelope on an error status: its RetCode is the code, and the status still retries.
+        (
+            503,
+            r#"{"Action":"DescribeImageResponse","Message":"service unavailable","RetCode":150}"#,
+            ErrorKind::Api,
+            Some("150"),
+            3,
+        ),
         (429, "", ErrorKind::Throttled, None, 3),
         (403, "denied", ErrorKind::Auth, None, 1),
         (200, "not json", ErrorKind::MalformedResponse, None, 1),
