@@ -174,6 +174,29 @@ fn provider_logs_reach_terraform_at_their_levels_and_stdout_stays_clean() {
             !run.stdout.contains("@message"),
             "{tf:?}: logs leaked to stdout"
         );
+        // Each API attempt is logged with the data source it serves and the cloud's request id.
+        let attempt = provider_lines
+            .iter()
+            .find(|l| l.contains("attempt got a response"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{tf:?}: no API attempt logged:\n{}",
+                    provider_lines.join("\n")
+                )
+            });
+        for field in [
+            "data_source=cloudimage_baidu_images",
+            "tf_rpc=ReadDataSource",
+            "cloud=baidu",
+            "action=",
+            "attempt=1",
+            "request_id=",
+        ] {
+            assert!(
+                attempt.contains(field),
+                "{tf:?}: {field} missing in {attempt}"
+            );
+        }
         // A plain plan has nothing to warn about (Terraform closing connections at shutdown is not one).
         let warnings: Vec<&&str> = provider_lines
             .iter()

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 pub use config::ProviderSettings;
 pub use diagnostics::{attr_path, Diagnostic, Diagnostics, Severity};
@@ -156,7 +157,11 @@ impl Provider {
             cancel,
             cloud,
         };
-        let mut outcome = ds.read(&ctx, config).await;
+        // Every log line of the read (each API attempt among them) names the data source it serves.
+        let mut outcome = ds
+            .read(&ctx, config)
+            .instrument(tracing::info_span!("read", data_source = type_name))
+            .await;
         if self
             .warnings_dropped_by_client
             .load(std::sync::atomic::Ordering::Relaxed)
