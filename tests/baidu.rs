@@ -433,3 +433,30 @@ fn unknown_arguments_defer_the_read_to_apply() {
         );
     }
 }
+
+#[test]
+fn singular_with_spec_asks_the_spec_api_by_os_name() {
+    let emulator = Emulator::start();
+    let spec = "bcc.g5.c2m8";
+    let config = |os_name: &str| {
+        format!(
+            "{}\ndata \"cloudimage_baidu_image\" \"x\" {{\n  spec           = \"{spec}\"\n  os_name        = \"{os_name}\"\n  most_recent    = true\n  most_recent_by = \"version\"\n}}\noutput \"os\" {{ value = data.cloudimage_baidu_image.x.os_name }}\n",
+            provider(&emulator.url(), BAIDU_SK, 0)
+        )
+    };
+    assert!(catalogue::baidu_spec_images(spec)
+        .expect("spec")
+        .iter()
+        .any(|r| r.os_name == "Ubuntu"));
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config("ubuntu"));
+        ws.init();
+        let outputs = ws.apply_outputs();
+        assert_eq!(output(&outputs, "os"), "Ubuntu", "{tf:?}");
+        // osName names an OS as Baidu does: part of a name matches nothing on Baidu's side, as with
+        // cloudimage_baidu_spec_images.
+        ws.write_config(&config("Ubunt"));
+        ws.run(&["plan", "-no-color", "-input=false"])
+            .assert_fails_with(&["No image matches the filters", "API 0"]);
+    }
+}

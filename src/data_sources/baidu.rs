@@ -38,6 +38,14 @@ pub struct BaiduImages;
 /// `cloudimage_baidu_spec_images`.
 pub struct BaiduSpecImages;
 
+/// How the spec API's `osName` narrows `os_name` (seed 000: a server-side filter whose examples are
+/// `Windows`, `CentOS`, `Ubuntu`).
+const SPEC_OS_NAME_NOTE: &str =
+    "It is also sent to the API as `osName`, which filters on Baidu's side by the OS name as \
+     Baidu spells it (e.g. `Ubuntu`, `CentOS`): list the images without it to see the names.";
+const SPEC_OS_NAME_NOTE_SINGULAR: &str =
+    "With `spec`, it is also sent to the spec API as `osName`, as in `cloudimage_baidu_spec_images`.";
+
 /// A Baidu client for the data source's region, or the diagnostic explaining what is missing.
 fn client(ctx: &ReadContext, config: &Value) -> Result<BaiduClient, Diagnostics> {
     credentials::require_known(&ctx.settings, &credentials::BAIDU)?;
@@ -147,6 +155,10 @@ impl ImageFamily for BaiduImages {
         !args::is_known_set(config, "spec")
     }
 
+    fn os_name_note(&self, singular: bool) -> Option<&'static str> {
+        singular.then_some(SPEC_OS_NAME_NOTE_SINGULAR)
+    }
+
     fn list<'a>(
         &'a self,
         ctx: &'a ReadContext,
@@ -155,10 +167,14 @@ impl ImageFamily for BaiduImages {
         Box::pin(async move {
             let client = client(ctx, config)?;
             if let Some(spec) = args::non_empty(config, "spec") {
-                // The singular data source shows spec images with the list API's attributes.
-                return spec_listing(&client, spec, None, |images| {
-                    Arc::new(SpecAsListImages(images))
-                })
+                // The singular data source shows spec images with the list API's attributes, and asks as
+                // `cloudimage_baidu_spec_images` does (os_name goes to the API as osName too).
+                return spec_listing(
+                    &client,
+                    spec,
+                    args::non_empty(config, "os_name"),
+                    |images| Arc::new(SpecAsListImages(images)),
+                )
                 .await;
             }
             let mut diags = Diagnostics::new();
@@ -378,6 +394,10 @@ impl ImageFamily for BaiduSpecImages {
 
     fn has_create_time(&self, _config: &Value) -> bool {
         false
+    }
+
+    fn os_name_note(&self, _singular: bool) -> Option<&'static str> {
+        Some(SPEC_OS_NAME_NOTE)
     }
 
     fn list<'a>(

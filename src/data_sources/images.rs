@@ -186,6 +186,10 @@ pub trait ImageFamily: Send + Sync + 'static {
     fn validate(&self, config: &Value, singular: bool, diags: &mut Diagnostics);
     /// Whether the API returns creation times (so newest-first order and `most_recent` work).
     fn has_create_time(&self, config: &Value) -> bool;
+    /// How `os_name` differs from the shared client-side filter on this data source, if it does.
+    fn os_name_note(&self, _singular: bool) -> Option<&'static str> {
+        None
+    }
     /// Lists the images the API returns for this configuration, before the shared client-side filters.
     fn list<'a>(
         &'a self,
@@ -244,15 +248,18 @@ fn row_values(attrs: &[Attr], row: &ImageRow) -> Vec<Value> {
     values
 }
 
-fn shared_arguments() -> Vec<Attribute> {
+fn shared_arguments(os_name_note: Option<&str>) -> Vec<Attribute> {
+    let os_name = "Keeps images whose OS name contains this text (case-insensitive).";
     let mut out = vec![
         Attribute::optional("region", Type::String)
             .describe("Region to search; overrides the provider's region for this cloud."),
         Attribute::optional("name_regex", Type::String).describe(
             "A regular expression (Rust `regex` syntax, unanchored) the image name must match. Checked at plan time.",
         ),
-        Attribute::optional("os_name", Type::String)
-            .describe("Keeps images whose OS name contains this text (case-insensitive)."),
+        Attribute::optional("os_name", Type::String).describe(match os_name_note {
+            Some(note) => format!("{os_name} {note}"),
+            None => os_name.to_string(),
+        }),
     ];
     out.extend(selection::filter_arguments());
     out
@@ -277,7 +284,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
             .0
             .arguments(false)
             .into_iter()
-            .chain(shared_arguments())
+            .chain(shared_arguments(self.0.os_name_note(false)))
         {
             block = block.attr(a);
         }
@@ -371,7 +378,7 @@ impl<F: ImageFamily> DataSource for Singular<F> {
             .0
             .arguments(true)
             .into_iter()
-            .chain(shared_arguments())
+            .chain(shared_arguments(self.0.os_name_note(true)))
             .collect();
         arguments.push(
             Attribute::optional("most_recent", Type::Bool)
