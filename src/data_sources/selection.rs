@@ -74,6 +74,19 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
     args::enumerated(config, "os_family", OS_FAMILIES, diags);
     args::enumerated(config, "architecture", ARCHITECTURES, diags);
     args::enumerated(config, "most_recent_by", MOST_RECENT_BY, diags);
+    let most_recent = config.get("most_recent");
+    if args::is_known_set(config, "most_recent_by")
+        && most_recent.is_some_and(|v| v.is_known() && v.as_bool() != Some(true))
+    {
+        diags.push(
+            Diagnostic::warning(
+                "most_recent_by has no effect here",
+                "most_recent_by says how most_recent = true picks among several matches, but most_recent is not true, \
+                 so several matches are still an error. Set most_recent = true, or remove most_recent_by.",
+            )
+            .at(attr_path(&["most_recent_by"])),
+        );
+    }
     if let Some(text) = args::string(config, "version") {
         if let Err(e) = Constraint::parse(text) {
             diags.push(
@@ -258,25 +271,28 @@ pub fn eol_warning(config: &Value, chosen: &ImageRow) -> Option<Diagnostic> {
     if eol > horizon {
         return None;
     }
-    let when = if eol < today {
-        format!("reached its end of life on {eol}")
+    let image = format!(
+        "The chosen image {} ({:?}, {} {})",
+        chosen.id(),
+        chosen.name(),
+        normalized.os_family,
+        normalized.version
+    );
+    let (summary, detail) = if eol < today {
+        (
+            "Image is past its end of life",
+            format!("{image} reached its end of life on {eol}. Plan a move to a newer release."),
+        )
     } else {
-        format!("reaches its end of life on {eol}")
-    };
-    Some(
-        Diagnostic::warning(
+        (
             "Image is near its end of life",
             format!(
-                "The chosen image {} ({:?}, {} {}) {when}, within warn_eol_within = {:?}. Plan a move to a newer release.",
-                chosen.id(),
-                chosen.name(),
-                normalized.os_family,
-                normalized.version,
+                "{image} reaches its end of life on {eol}, within warn_eol_within = {:?}. Plan a move to a newer release.",
                 args::string(config, "warn_eol_within").unwrap_or_default()
             ),
         )
-        .at(attr_path(&["warn_eol_within"])),
-    )
+    };
+    Some(Diagnostic::warning(summary, detail).at(attr_path(&["warn_eol_within"])))
 }
 
 #[cfg(test)]
@@ -369,6 +385,57 @@ mod tests {
         );
         assert_eq!(funnel.near_misses.len(), 1);
         assert_eq!(funnel.near_misses[0].id(), "b");
+    }
+
+    #[test]
+    fn most_recent_by_without_most_recent_is_a_warning() {
+        let check = |most_recent: Value| {
+            let mut diags = Diagnostics::new();
+            let config = Value::object([
+                ("most_recent", most_recent),
+                ("most_recent_by", Value::string("version")),
+            ]);
+            validate(&config, &mut diags);
+            diags
+                .0
+                .iter()
+                .map(|d| d.summary.clone())
+                .collect::<Vec<_>>()
+        };
+        let warned = vec!["most_recent_by has no effect here".to_string()];
+        assert_eq!(check(Value::Null), warned);
+        assert_eq!(check(Value::Bool(false)), warned);
+        assert!(check(Value::Bool(true)).is_empty());
+        assert!(check(Value::Unknown).is_empty());
+    }
+
+    #[test]
+    fn eol_warning_says_near_or_past() {
+        let config = Value::object([("warn_eol_within", Value::string("3650d"))]);
+        let chosen = rows(vec![
+            image("past", "centos", "6.10", "x86_64", "2000-11-30"),
+            image("near", "ubuntu", "22.04", "x86_64", "2030-01-01"),
+            image("far", "ubuntu", "99.04", "x86_64", "2199-01-01"),
+        ]);
+        let past = eol_warning(&config, &chosen[0]).expect("past");
+        assert_eq!(past.summary, "Image is past its end of life");
+        assert!(
+            past.detail.ends_with(
+                "reached its end of life on 2000-11-30. Plan a move to a newer release."
+            ),
+            "{}",
+            past.detail
+        );
+        let near = eol_warning(&config, &chosen[1]).expect("near");
+        assert_eq!(near.summary, "Image is near its end of life");
+        assert!(
+            near.detail.contains(
+                "reaches its end of life on 2030-01-01, within warn_eol_within = \"3650d\""
+            ),
+            "{}",
+            near.detail
+        );
+        assert!(eol_warning(&config, &chosen[2]).is_none());
     }
 
     #[test]

@@ -112,8 +112,10 @@ fn provider_block_errors_point_at_the_argument_and_say_how_to_fix_it() {
          "request_timeout sets how long one HTTP attempt may take, but \"30\" is missing a unit (ns, us, ms, s, m, h, d). Write a Go-style duration such as \"30s\", \"1m30s\" or \"500ms\"."),
         (Value::object([("request_timeout", Value::string("0s"))]), "Invalid request_timeout",
          "request_timeout must be longer than zero, or every request would time out at once. Write e.g. \"30s\", or leave it out for the default."),
-        (block("tencent", vec![("api", Value::string("v2"))]), "Invalid Tencent Cloud API",
-         "api must be \"v3\" (CVM API 3.0) or \"legacy\" (image.api.qcloud.com), got \"v2\"."),
+        (block("tencent", vec![("api", Value::string("V2"))]), "Invalid Tencent Cloud API",
+         "api must be \"v3\" (CVM API 3.0) or \"legacy\" (image.api.qcloud.com), got \"V2\"."),
+        (block("tencent", vec![("signature_method", Value::string("MD5"))]), "Invalid signature method",
+         "signature_method must be \"HmacSHA256\" or \"HmacSHA1\", got \"MD5\"."),
         (block("baidu", vec![("endpoint", Value::string("ftp://example.com"))]), "Invalid endpoint",
          "\"ftp://example.com\" must use http or https, e.g. \"https://example.com\"."),
     ];

@@ -256,14 +256,11 @@ pub fn resolve(config: &Value, env: Env<'_>) -> (ProviderSettings, Diagnostics) 
     let ucloud = reader.cloud(config, &UCLOUD, env);
     let tencent = reader.cloud(config, &TENCENT, env);
 
-    let tencent_api = match reader
-        .string(config, &["tencent", "api"])
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-    {
+    // Matched case-insensitively; an error quotes the value as written.
+    let tencent_api = match reader.string(config, &["tencent", "api"]).as_deref() {
         None => TencentApi::V3,
-        Some(s) if s == "v3" => TencentApi::V3,
-        Some(s) if s == "legacy" => TencentApi::Legacy,
+        Some(s) if s.eq_ignore_ascii_case("v3") => TencentApi::V3,
+        Some(s) if s.eq_ignore_ascii_case("legacy") => TencentApi::Legacy,
         Some(other) => {
             reader.error(&["tencent", "api"], "Invalid Tencent Cloud API", format!(
                 "api must be \"v3\" (CVM API 3.0) or \"legacy\" (image.api.qcloud.com), got {other:?}."
@@ -274,11 +271,10 @@ pub fn resolve(config: &Value, env: Env<'_>) -> (ProviderSettings, Diagnostics) 
     let tencent_signature_method = match reader
         .string(config, &["tencent", "signature_method"])
         .as_deref()
-        .map(str::to_ascii_lowercase)
     {
         None => LegacySignatureMethod::HmacSha256,
-        Some(s) if s == "hmacsha256" => LegacySignatureMethod::HmacSha256,
-        Some(s) if s == "hmacsha1" => LegacySignatureMethod::HmacSha1,
+        Some(s) if s.eq_ignore_ascii_case("HmacSHA256") => LegacySignatureMethod::HmacSha256,
+        Some(s) if s.eq_ignore_ascii_case("HmacSHA1") => LegacySignatureMethod::HmacSha1,
         Some(other) => {
             reader.error(
                 &["tencent", "signature_method"],
