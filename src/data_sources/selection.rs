@@ -196,15 +196,32 @@ impl Selection {
         };
         let mut kept = rows;
         for stage in &self.stages {
-            let closest: Vec<ImageRow> = kept.iter().take(3).cloned().collect();
-            kept.retain(|r| (stage.keep)(r));
-            funnel.stages.push((stage.name, kept.len()));
-            if kept.is_empty() && funnel.near_misses.is_empty() {
-                funnel.near_misses = closest;
+            let (passed, failed): (Vec<ImageRow>, Vec<ImageRow>) =
+                kept.into_iter().partition(|r| (stage.keep)(r));
+            funnel.stages.push((stage.name, passed.len()));
+            if passed.is_empty() && funnel.near_misses.is_empty() {
+                funnel.near_misses = closest(stage.name, failed);
             }
+            kept = passed;
         }
         (kept, funnel)
     }
+}
+
+/// The three misses nearest to passing the stage that emptied the list: the highest versions when the
+/// version constraint did (constraints are mostly lower bounds), else the newest images.
+fn closest(stage: &str, mut misses: Vec<ImageRow>) -> Vec<ImageRow> {
+    if stage == "version" {
+        sort_by_version(&mut misses);
+    } else {
+        misses.sort_by(|a, b| {
+            b.create_time()
+                .cmp(&a.create_time())
+                .then_with(|| a.id().cmp(b.id()))
+        });
+    }
+    misses.truncate(3);
+    misses
 }
 
 fn past_eol(eol: &str, today: NaiveDate) -> bool {
@@ -219,7 +236,7 @@ impl Funnel {
             line.push_str(&format!(" → {name} {count}"));
         }
         if !self.near_misses.is_empty() {
-            line.push_str("\nClosest misses (kept until the last filter):");
+            line.push_str("\nClosest misses (passed every filter before the one that left none):");
             for r in &self.near_misses {
                 let n = r.normalized();
                 line.push_str(&format!(
@@ -436,6 +453,25 @@ mod tests {
             near.detail
         );
         assert!(eol_warning(&config, &chosen[2]).is_none());
+    }
+
+    #[test]
+    fn near_misses_of_a_version_constraint_are_the_highest_versions() {
+        let rows = rows(vec![
+            image("a", "ubuntu", "18.04", "x86_64", ""),
+            image("b", "ubuntu", "22.04", "x86_64", ""),
+            image("c", "ubuntu", "16.04", "x86_64", ""),
+            image("d", "ubuntu", "24.04", "x86_64", ""),
+            image("e", "ubuntu", "20.04", "x86_64", ""),
+        ]);
+        let config = Value::object([("version", Value::string(">= 30"))]);
+        let (kept, funnel) =
+            Selection::build(&config, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
+                .unwrap()
+                .apply(rows);
+        assert!(kept.is_empty());
+        let ids: Vec<&str> = funnel.near_misses.iter().map(ImageRow::id).collect();
+        assert_eq!(ids, ["d", "b", "e"]);
     }
 
     #[test]
