@@ -9,6 +9,13 @@ use std::sync::Arc;
 use terraform_provider_cloudimage::server::{self, handshake};
 use terraform_provider_cloudimage::{allocator, data_sources, logging, provider::Provider};
 
+const USAGE: &str =
+    "usage: terraform-provider-cloudimage [--debug | --version | --help | docs [DIR]]
+  (no argument)  serve as a Terraform plugin; Terraform starts it, not you
+  --debug        serve for reattaching: prints TF_REATTACH_PROVIDERS for terraform to use
+  --version      print the version
+  docs [DIR]     write the registry docs (default DIR: docs)";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let debug = match args.first().map(String::as_str) {
@@ -22,8 +29,12 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some("docs") => return docs(args.get(1).map(String::as_str)),
+        Some("--help" | "-h" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Some(other) => {
-            eprintln!("unknown argument {other:?}; usage: terraform-provider-cloudimage [--debug | --version | docs [DIR]]");
+            eprintln!("unknown argument {other:?}\n{USAGE}");
             return ExitCode::from(2);
         }
     };

@@ -368,6 +368,23 @@ fn cross_cloud_missing_region_points_at_the_provider_block() {
 }
 
 #[test]
+fn cross_cloud_search_reports_half_configured_clouds() {
+    let emulator = Emulator::start();
+    // Baidu has its access key but no secret: searched and reported, not silently left out.
+    let config = provider(&emulator.url(), 0).replace(&format!("secret_key = \"{BAIDU_SK}\""), "")
+        + "data \"cloudimage_images\" \"x\" {}\n";
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config);
+        ws.init();
+        ws.run(&["plan", "-no-color", "-input=false"])
+            .assert_fails_with(&[
+                "Missing Baidu AI Cloud credentials (cloud baidu)",
+                "BAIDUCLOUD_SECRET_KEY",
+            ]);
+    }
+}
+
+#[test]
 fn cross_cloud_search_fails_naming_the_failing_cloud() {
     let emulator = Emulator::start();
     emulator

@@ -98,8 +98,8 @@ impl ImageFamily for BaiduImages {
         if singular {
             out.push(Attribute::optional("spec", Type::String).describe(
                 "An instance spec such as `bcc.g5.c2m8`: when set, candidates are the public images that run on it \
-                 (`getAvailableImagesBySpec`), as in `cloudimage_baidu_spec_images`. Cannot be combined with `image_type`, \
-                 `image_name` or `most_recent` (that API returns no creation times).",
+                 (`getAvailableImagesBySpec`), as in `cloudimage_baidu_spec_images`. Cannot be combined with `image_type` or \
+                 `image_name`; that API returns no creation times, so `most_recent` needs `most_recent_by = \"version\"`.",
             ));
         }
         out

@@ -2,6 +2,7 @@
 //! the API action, HTTP status, the cloud's code and message, the request id, and what to do next.
 
 use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::policy::is_retryable_code;
 use crate::provider::Diagnostic;
 
 /// `what` completes "Failed to …", e.g. "list images".
@@ -51,13 +52,27 @@ pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
         ErrorKind::TooLarge => "The cloud's answer was larger than this provider accepts. Narrow the query (for example an image type, zone or filter) so fewer images come back.".to_string(),
         ErrorKind::Config => format!("Check the endpoint in the provider's {} block (or its CLOUDIMAGE_*_ENDPOINT variable) and any proxy settings.", cloud.id()),
         ErrorKind::InvalidRequest => "The query cannot be sent as written. Check this data source's arguments.".to_string(),
-        ErrorKind::Api if err.status().is_some_and(|s| s >= 500) => {
+        ErrorKind::Api if err.status().is_some_and(|s| s >= 500) || transient_code(err) => {
             let tries = if err.attempts() > 1 { ", on every attempt" } else { "" };
-            format!("The cloud failed on its side (HTTP {}){tries}; the query itself was not rejected. Retry later, or raise max_retries in the provider block; if it persists, report it to the cloud with the request id.", err.status().unwrap_or_default())
+            let what = match err.status() {
+                Some(status) if status >= 500 => format!("HTTP {status}"),
+                _ => format!("error code {}, which it marks as transient", err.code().unwrap_or_default()),
+            };
+            format!("The cloud failed on its side ({what}){tries}; the query itself was not rejected. Retry later, or raise max_retries in the provider block; if it persists, report it to the cloud with the request id.")
         }
+        ErrorKind::Api if err.status() == Some(404) && err.code().is_none() => format!(
+            "The endpoint answered 404 Not Found, so it is probably not this cloud's API. Check the endpoint in the provider's {} block (or its CLOUDIMAGE_*_ENDPOINT variable).",
+            cloud.id()
+        ),
         _ => "The cloud rejected the request; its error code and message above say why. Check this data source's arguments (region, ids, filters) against them.".to_string(),
     };
     lines.push(String::new());
     lines.push(hint);
     Diagnostic::error(summary, lines.join("\n"))
+}
+
+/// A code the cloud's SDK retries as a passing failure (e.g. UCloud's RetCode >= 2000).
+fn transient_code(err: &CloudError) -> bool {
+    err.code()
+        .is_some_and(|code| is_retryable_code(err.cloud(), code))
 }

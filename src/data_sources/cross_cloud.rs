@@ -59,9 +59,11 @@ const OBJECT: &[(&str, &str)] = &[
     ),
 ];
 
+/// True when any of the cloud's credentials is set: a cloud with only half of them is searched, so its
+/// read says what is missing rather than the cloud silently dropping out of the answer.
 fn configured(settings: &CloudSettings) -> bool {
     settings.key_id.as_deref().is_some_and(|k| !k.is_empty())
-        && settings.secret.as_ref().is_some_and(|s| !s.is_empty())
+        || settings.secret.as_ref().is_some_and(|s| !s.is_empty())
 }
 
 impl DataSource for CrossCloud {
@@ -83,7 +85,8 @@ impl DataSource for CrossCloud {
                  cloud fails, the whole read fails naming it: never a partial answer.",
             )
             .attr(Attribute::optional("clouds", Type::list(Type::String)).describe(
-                "Which clouds to search: any of `baidu`, `ucloud`, `tencent`. Default: every cloud whose credentials are configured.",
+                "Which clouds to search: any of `baidu`, `ucloud`, `tencent`. Default: every cloud with credentials set (one \
+                 with only its key id or only its secret is an error, not left out).",
             ))
             .attr(Attribute::optional("output_file", Type::String).describe("Also write `images` as pretty JSON to this file."))
             .attr(Attribute::optional("name_regex", Type::String).describe(

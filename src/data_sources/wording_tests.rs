@@ -72,6 +72,33 @@ fn server_errors_are_not_blamed_on_the_arguments() {
 }
 
 #[test]
+fn transient_codes_and_wrong_endpoints_get_their_own_advice() {
+    let busy = CloudError::new(Cloud::UCloud, "DescribeImage", ErrorKind::Api, "busy")
+        .with_status(200)
+        .with_code("2001")
+        .with_attempts(2);
+    let d = cloud_errors::diagnostic(&busy, "list images");
+    assert!(
+        d.detail.ends_with("The cloud failed on its side (error code 2001, which it marks as transient), on every attempt; the query itself was not rejected. Retry later, or raise max_retries in the provider block; if it persists, report it to the cloud with the request id."),
+        "{}",
+        d.detail
+    );
+    let missing = CloudError::new(
+        Cloud::Baidu,
+        "ListImages",
+        ErrorKind::Api,
+        "<html>not found</html>",
+    )
+    .with_status(404);
+    let d = cloud_errors::diagnostic(&missing, "list images");
+    assert!(
+        d.detail.ends_with("The endpoint answered 404 Not Found, so it is probably not this cloud's API. Check the endpoint in the provider's baidu block (or its CLOUDIMAGE_*_ENDPOINT variable)."),
+        "{}",
+        d.detail
+    );
+}
+
+#[test]
 fn cloud_errors_count_attempts_and_never_show_more_than_the_key_id() {
     let d = cloud_errors::diagnostic(
         &cloud_error(ErrorKind::Throttled).with_attempts(4),
@@ -114,7 +141,7 @@ fn provider_block_errors_point_at_the_argument_and_say_how_to_fix_it() {
          "request_timeout must be longer than zero, or every request would time out at once. Write e.g. \"30s\", or leave it out for the default."),
         (block("tencent", vec![("api", Value::string("V2"))]), "Invalid Tencent Cloud API",
          "api must be \"v3\" (CVM API 3.0) or \"legacy\" (image.api.qcloud.com), got \"V2\"."),
-        (block("tencent", vec![("signature_method", Value::string("MD5"))]), "Invalid signature method",
+        (block("tencent", vec![("api", Value::string("legacy")), ("signature_method", Value::string("MD5"))]), "Invalid signature method",
          "signature_method must be \"HmacSHA256\" or \"HmacSHA1\", got \"MD5\"."),
         (block("baidu", vec![("endpoint", Value::string("ftp://example.com"))]), "Invalid endpoint",
          "\"ftp://example.com\" must use http or https, e.g. \"https://example.com\"."),
@@ -124,6 +151,26 @@ fn provider_block_errors_point_at_the_argument_and_say_how_to_fix_it() {
         assert_eq!((&d.summary[..], &d.detail[..]), (summary, detail));
         assert!(d.path.is_some(), "{summary} points at its argument");
     }
+}
+
+#[test]
+fn signature_method_without_the_legacy_api_is_a_warning() {
+    let tencent = |fields: Vec<(&str, Value)>| Value::object([("tencent", Value::object(fields))]);
+    let d = only(config::validate(&tencent(vec![(
+        "signature_method",
+        Value::string("HmacSHA1"),
+    )])));
+    assert_eq!(
+        d.summary,
+        "signature_method has no effect with api = \"v3\""
+    );
+    assert!(d.path.is_some());
+    assert!(config::validate(&tencent(vec![
+        ("api", Value::string("legacy")),
+        ("signature_method", Value::string("HmacSHA1")),
+    ]))
+    .0
+    .is_empty());
 }
 
 #[test]

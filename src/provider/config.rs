@@ -285,6 +285,21 @@ pub fn resolve(config: &Value, env: Env<'_>) -> (ProviderSettings, Diagnostics) 
         }
     };
 
+    if tencent_api == TencentApi::V3
+        && reader
+            .lookup(config, &["tencent", "signature_method"])
+            .is_some()
+    {
+        reader.diags.push(
+            Diagnostic::warning(
+                "signature_method has no effect with api = \"v3\"",
+                "signature_method chooses the HMAC of the legacy API's signature; API 3.0 always signs with \
+                 TC3-HMAC-SHA256. Set api = \"legacy\" to use it, or remove signature_method.",
+            )
+            .at(attr_path(&["tencent", "signature_method"])),
+        );
+    }
+
     let settings = ProviderSettings {
         max_retries,
         request_timeout,
@@ -405,7 +420,7 @@ pub fn parse_endpoint(text: &str) -> Result<Url, String> {
     } else {
         format!("https://{text}")
     };
-    let url = Url::parse(&with_scheme).map_err(|e| format!("{text:?} is not a valid URL: {e}. Write it like \"https://bcc.bj.baidubce.com\" or \"http://127.0.0.1:18080\"."))?;
+    let url = Url::parse(&with_scheme).map_err(|e| format!("{text:?} is not a valid URL: {e}. Write it like \"https://host\", \"https://host:8443\" or \"http://127.0.0.1:18080\"."))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "{text:?} must use http or https, e.g. \"https://{}\".",
@@ -413,7 +428,7 @@ pub fn parse_endpoint(text: &str) -> Result<Url, String> {
         ));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("{text:?} has no host. Write it like \"https://bcc.bj.baidubce.com\" or \"http://127.0.0.1:18080\"."));
+        return Err(format!("{text:?} has no host. Write it like \"https://host\", \"https://host:8443\" or \"http://127.0.0.1:18080\"."));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!(
