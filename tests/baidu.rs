@@ -159,10 +159,17 @@ fn endpoints_given_by_host_name_are_resolved() {
 #[test]
 fn singular_data_source_picks_one_or_explains_why_not() {
     let emulator = Emulator::start();
-    let newest_ubuntu = expected(|r| r.os_name == "Ubuntu")[0].clone();
+    // The singular data source keeps only images that can be launched unless `status` says otherwise.
+    let newest_ubuntu = expected(|r| r.os_name == "Ubuntu" && r.status == "Available")[0].clone();
+    let newest_failed = expected(|r| r.status == "CreatedFailed")[0].clone();
+    assert!(
+        expected(|r| r.status != "Available").len() > 0,
+        "the catalogue has images that are not Available"
+    );
     for tf in ALL_TERRAFORMS {
         let ok = format!(
-            "{}\ndata \"cloudimage_baidu_image\" \"u\" {{\n  os_name = \"ubuntu\"\n  most_recent = true\n}}\noutput \"id\" {{ value = data.cloudimage_baidu_image.u.id }}\noutput \"os\" {{ value = data.cloudimage_baidu_image.u.os_name }}\n",
+            "{}\ndata \"cloudimage_baidu_image\" \"u\" {{\n  os_name = \"ubuntu\"\n  most_recent = true\n}}\noutput \"id\" {{ value = data.cloudimage_baidu_image.u.id }}\noutput \"os\" {{ value = data.cloudimage_baidu_image.u.os_name }}\n\
+             data \"cloudimage_baidu_image\" \"failed\" {{\n  status      = \"createdfailed\"\n  most_recent = true\n}}\noutput \"failed\" {{ value = data.cloudimage_baidu_image.failed.id }}\n",
             provider(&emulator.url(), BAIDU_SK, 3)
         );
         let ws = Workspace::new(tf, &ok);
@@ -174,8 +181,14 @@ fn singular_data_source_picks_one_or_explains_why_not() {
             "{tf:?}: most_recent"
         );
         assert_eq!(output(&outputs, "os"), "Ubuntu");
+        assert_eq!(
+            output(&outputs, "failed"),
+            newest_failed.as_str(),
+            "{tf:?}: status overrides the default"
+        );
 
-        let ubuntu_count = expected(|r| r.os_name == "Ubuntu").len();
+        let ubuntu_count = expected(|r| r.os_name == "Ubuntu" && r.status == "Available").len();
+        let available = expected(|r| r.status == "Available").len();
         ws.write_config(&format!(
             "{}\ndata \"cloudimage_baidu_image\" \"none\" {{ name_regex = \"^no-such-image$\" }}\ndata \"cloudimage_baidu_image\" \"many\" {{ os_name = \"ubuntu\" }}\n",
             provider(&emulator.url(), BAIDU_SK, 3)
@@ -186,6 +199,10 @@ fn singular_data_source_picks_one_or_explains_why_not() {
                 "name_regex = \"^no-such-image$\"",
                 &format!("{ubuntu_count} images match"),
                 "most_recent = true",
+                &format!(
+                    "API {} → status (default \"Available\") {available}",
+                    expected(|_| true).len()
+                ),
             ]);
     }
 }
@@ -199,6 +216,10 @@ data "cloudimage_baidu_image" "spec_recent" {
   spec        = "bcc.g5.c2m8"
   most_recent = true
 }
+data "cloudimage_baidu_image" "spec_status" {
+  spec   = "bcc.g5.c2m8"
+  status = "Available"
+}
 "#;
     for tf in ALL_TERRAFORMS {
         let ws = Workspace::new(tf, config);
@@ -211,6 +232,7 @@ data "cloudimage_baidu_image" "spec_recent" {
             "\"GpuBccSystem\"",
             "most_recent with spec needs most_recent_by = \"version\"",
             "most_recent = true",
+            "Conflicting arguments spec and status",
         ]);
         // Choosing by version needs no creation times.
         ws.write_config(

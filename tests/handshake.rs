@@ -409,13 +409,19 @@ fn version_flag_prints_the_version() {
 
 #[test]
 fn help_lists_the_flags_and_unknown_flags_fail() {
-    let help = Command::new(provider_binary()).arg("--help").output().unwrap();
+    let help = Command::new(provider_binary())
+        .arg("--help")
+        .output()
+        .unwrap();
     assert!(help.status.success());
     let text = String::from_utf8_lossy(&help.stdout);
     for flag in ["--debug", "--version", "docs [DIR]"] {
         assert!(text.contains(flag), "{flag} missing from:\n{text}");
     }
-    let bad = Command::new(provider_binary()).arg("--nope").output().unwrap();
+    let bad = Command::new(provider_binary())
+        .arg("--nope")
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown argument \"--nope\""));
 }

@@ -60,7 +60,7 @@ fn catalogue_images(cloud: &str) -> Vec<Expect> {
                 cloud: "baidu",
                 id: r.id.clone(),
                 created: DateTime::from_timestamp(r.created, 0),
-                available: true,
+                available: r.status == "Available",
                 n: normalize(Facts {
                     os_name: r.os_name,
                     image_name: &r.name,
@@ -100,7 +100,7 @@ fn catalogue_images(cloud: &str) -> Vec<Expect> {
                 cloud: "tencent",
                 id: r.image_id.clone(),
                 created: DateTime::from_timestamp(r.created, 0),
-                available: true,
+                available: matches!(r.image_state, "NORMAL" | "USING"),
                 n: normalize(Facts {
                     os_name: &r.os_name,
                     image_name: &r.image_name,
@@ -319,16 +319,32 @@ fn misses_show_the_funnel_and_invalid_constraints_fail_at_plan_time() {
         );
         ws.init();
         let total = catalogue::baidu().len();
-        let ubuntu = catalogue_images("baidu")
+        // The singular data source keeps launchable images first (its default status).
+        let available = catalogue_images("baidu")
+            .into_iter()
+            .filter(|e| e.available)
+            .collect::<Vec<_>>();
+        let ubuntu = available
             .iter()
             .filter(|e| e.n.os_family == "ubuntu")
             .count();
-        ws.run(&["plan", "-no-color", "-input=false"])
-            .assert_fails_with(&[
-                "No image matches the filters",
-                &format!("API {total} → os_family {ubuntu} → version 0"),
-                "Closest misses",
-            ]);
+        let run = ws.run(&["plan", "-no-color", "-input=false"]);
+        run.assert_fails_with(&["No image matches the filters", "Closest misses"]);
+        // Terraform wraps long lines; compare with the wrapping undone.
+        let unwrapped = run
+            .combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let funnel = format!(
+            "API {total} → status (default \"Available\") {} → os_family {ubuntu} → version 0",
+            available.len()
+        );
+        assert!(
+            unwrapped.contains(&funnel),
+            "{tf:?}: {funnel} in\n{}",
+            run.combined()
+        );
 
         ws.write_config("data \"cloudimage_images\" \"bad\" {\n  version = \">= banana\"\n  clouds  = [\"aws\"]\n}\n");
         ws.run(&["validate", "-no-color"]).assert_fails_with(&[

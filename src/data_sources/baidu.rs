@@ -7,7 +7,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
-use super::images::{time_value, Attr, ImageFamily, ImageRow, ImageSet, ImageView, Listing};
+use super::images::{
+    time_value, Attr, ImageFamily, ImageRow, ImageSet, ImageView, Listing, StatusFilter,
+};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::baidu::{
     default_endpoint, BaiduClient, BaiduCredentials, BaiduImage, BaiduImageQuery, BaiduSpecImage,
@@ -37,6 +39,10 @@ pub struct BaiduImages;
 
 /// `cloudimage_baidu_spec_images`.
 pub struct BaiduSpecImages;
+
+/// The states the singular data source keeps unless `status` is given: images that can be launched.
+const USABLE: &[&str] = &["Available"];
+const DEFAULT_STATUS_STAGE: &str = "status (default \"Available\")";
 
 /// How the spec API's `osName` narrows `os_name` (seed 000: a server-side filter whose examples are
 /// `Windows`, `CentOS`, `Ubuntu`).
@@ -94,6 +100,15 @@ impl ImageFamily for BaiduImages {
             Attribute::optional("image_name", Type::String).describe(
                 "Server-side filter: images whose name contains this text (`imageName`).",
             ),
+            Attribute::optional("status", Type::String).describe(format!(
+                "Keeps images in this state (client-side, case-insensitive), e.g. `Available`, `Creating`, `CreatedFailed`, \
+                 `NotAvailable`. {}",
+                if singular {
+                    "Default `Available`, so the image found can be launched. Not used with `spec`."
+                } else {
+                    "Default: any state."
+                }
+            )),
         ];
         if singular {
             out.push(Attribute::optional("spec", Type::String).describe(
@@ -130,6 +145,13 @@ impl ImageFamily for BaiduImages {
             let why = "the spec API takes only a spec and an OS name.";
             args::check_conflict(config, "spec", "image_type", why, diags);
             args::check_conflict(config, "spec", "image_name", why, diags);
+            args::check_conflict(
+                config,
+                "spec",
+                "status",
+                "the spec API lists only images that can run on the spec, without their state.",
+                diags,
+            );
             let by = config.get("most_recent_by");
             let by_version = by
                 .and_then(Value::as_str)
@@ -187,15 +209,25 @@ impl ImageFamily for BaiduImages {
                 .list_images(&query)
                 .await
                 .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
+            let status = StatusFilter::from_config(config, USABLE, DEFAULT_STATUS_STAGE);
+            let returned = images.len();
+            let rows = match &status {
+                Some(status) => ImageRow::matching(images, |i| status.keeps(&i.status)),
+                None => ImageRow::all(images),
+            };
             Ok(Listing {
-                rows: ImageRow::all(images),
+                rows,
                 region: client.region().to_string(),
                 query: format!(
-                    "imageType={}&imageName={}",
+                    "imageType={}&imageName={}&status={}",
                     query.image_type.as_deref().unwrap_or("All"),
-                    query.image_name.as_deref().unwrap_or("")
+                    query.image_name.as_deref().unwrap_or(""),
+                    status
+                        .as_ref()
+                        .map(StatusFilter::describe)
+                        .unwrap_or_default()
                 ),
-                prefilter: None,
+                prefilter: status.map(|s| (s.stage, returned)),
             })
         })
     }

@@ -166,6 +166,56 @@ pub struct Listing {
     pub prefilter: Option<(&'static str, usize)>,
 }
 
+/// Whether `config` is a singular data source's: only singular schemas have `most_recent`, and a decoded
+/// configuration holds every schema attribute (null when unset).
+pub fn is_singular(config: &Value) -> bool {
+    config.get("most_recent").is_some()
+}
+
+/// A client-side filter on the images' state, for clouds whose list APIs cannot filter by it.
+pub struct StatusFilter {
+    wanted: Vec<&'static str>,
+    given: Option<String>,
+    /// How the funnel names it.
+    pub stage: &'static str,
+}
+
+impl StatusFilter {
+    /// The `status` argument (matched case-insensitively); else, on the singular data source, the states
+    /// `usable` lists, so that "the newest matching image" is one that can be launched. `None` keeps all.
+    pub fn from_config(
+        config: &Value,
+        usable: &'static [&'static str],
+        default_stage: &'static str,
+    ) -> Option<StatusFilter> {
+        match args::non_empty(config, "status") {
+            Some(given) => Some(StatusFilter {
+                wanted: Vec::new(),
+                given: Some(given.to_string()),
+                stage: "status",
+            }),
+            None if is_singular(config) => Some(StatusFilter {
+                wanted: usable.to_vec(),
+                given: None,
+                stage: default_stage,
+            }),
+            None => None,
+        }
+    }
+
+    pub fn keeps(&self, status: &str) -> bool {
+        match &self.given {
+            Some(given) => status.eq_ignore_ascii_case(given),
+            None => self.wanted.iter().any(|w| status.eq_ignore_ascii_case(w)),
+        }
+    }
+
+    /// For the listing's canonical query (the stable id).
+    pub fn describe(&self) -> String {
+        self.given.clone().unwrap_or_else(|| self.wanted.join("|"))
+    }
+}
+
 /// A family of image data sources on one cloud API.
 pub trait ImageFamily: Send + Sync + 'static {
     /// e.g. `cloudimage_baidu_images`.

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
-use super::images::{time_value, Attr, ImageFamily, ImageRow, ImageView, Listing};
+use super::images::{time_value, Attr, ImageFamily, ImageRow, ImageView, Listing, StatusFilter};
 use super::tencent_query::{check_api, check_plan, query, IMAGE_TYPES};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::normalize::Facts;
@@ -34,6 +34,11 @@ fn api(settings: &config::ProviderSettings) -> TencentApi {
         },
     }
 }
+
+/// The states the singular data source keeps unless `status` is given: images that can be launched
+/// (`USING` is an image in use by instances, still launchable).
+const USABLE: &[&str] = &["NORMAL", "USING"];
+const DEFAULT_STATUS_STAGE: &str = "status (default NORMAL or USING)";
 
 /// A Tencent client for the data source's region and the provider's API, or what is missing.
 fn client(
@@ -129,7 +134,7 @@ impl ImageFamily for TencentImages {
          page of it, on the CVM API 3.0 or the legacy API as the provider's `tencent { api }` chooses."
     }
 
-    fn arguments(&self, _singular: bool) -> Vec<Attribute> {
+    fn arguments(&self, singular: bool) -> Vec<Attribute> {
         vec![
             Attribute::optional("image_ids", Type::list(Type::String))
                 .describe("Image ids sent as `ImageIds.N`. Cannot be combined with `filter` blocks or `image_type`."),
@@ -140,6 +145,15 @@ impl ImageFamily for TencentImages {
             Attribute::optional("instance_type", Type::String).describe(
                 "Only images that can boot this instance type, e.g. `S5.MEDIUM2` (`InstanceType`; API 3.0 only, an error with `api = \"legacy\"`).",
             ),
+            Attribute::optional("status", Type::String).describe(format!(
+                "Keeps images in this state (client-side, case-insensitive), e.g. `NORMAL`, `USING`, `CREATING`, `CREATEFAILED`, \
+                 `SYNCING`, `IMPORTING`, `IMPORTFAILED`. {}",
+                if singular {
+                    "Default `NORMAL` or `USING`, so the image found can be launched."
+                } else {
+                    "Default: any state."
+                }
+            )),
         ]
     }
 
@@ -205,11 +219,25 @@ impl ImageFamily for TencentImages {
                 .into_iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
+            let status = StatusFilter::from_config(config, USABLE, DEFAULT_STATUS_STAGE);
+            let returned = images.len();
+            let rows = match &status {
+                Some(status) => ImageRow::matching(images, |i| status.keeps(&i.status)),
+                None => ImageRow::all(images),
+            };
             Ok(Listing {
-                rows: ImageRow::all(images),
+                rows,
                 region: client.region().to_string(),
-                query: format!("api={}&{}", api.id(), params.join("&")),
-                prefilter: None,
+                query: format!(
+                    "api={}&{}&status={}",
+                    api.id(),
+                    params.join("&"),
+                    status
+                        .as_ref()
+                        .map(StatusFilter::describe)
+                        .unwrap_or_default()
+                ),
+                prefilter: status.map(|s| (s.stage, returned)),
             })
         })
     }

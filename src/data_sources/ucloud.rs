@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
-use super::images::{time_value, Attr, ImageFamily, ImageRow, ImageView, Listing};
+use super::images::{is_singular, time_value, Attr, ImageFamily, ImageRow, ImageView, Listing};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::normalize::Facts;
 use crate::cloud::ucloud::{
@@ -69,12 +69,6 @@ fn client(ctx: &ReadContext, config: &Value) -> Result<UCloudClient, Diagnostics
             private_key,
         },
     ))
-}
-
-/// Whether `config` is the singular data source's: only its schema has `most_recent`, and a decoded
-/// configuration holds every schema attribute (null when unset).
-fn is_singular(config: &Value) -> bool {
-    config.get("most_recent").is_some()
 }
 
 /// The status to keep: the argument in the API's spelling, or the singular default.
