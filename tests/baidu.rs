@@ -163,7 +163,7 @@ fn singular_data_source_picks_one_or_explains_why_not() {
     let newest_ubuntu = expected(|r| r.os_name == "Ubuntu" && r.status == "Available")[0].clone();
     let newest_failed = expected(|r| r.status == "CreatedFailed")[0].clone();
     assert!(
-        expected(|r| r.status != "Available").len() > 0,
+        !expected(|r| r.status != "Available").is_empty(),
         "the catalogue has images that are not Available"
     );
     for tf in ALL_TERRAFORMS {
