@@ -482,3 +482,28 @@ fn singular_with_spec_asks_the_spec_api_by_os_name() {
             .assert_fails_with(&["No image matches the filters", "API 0"]);
     }
 }
+
+#[test]
+fn output_file_under_the_home_directory() {
+    let emulator = Emulator::start();
+    let config = format!(
+        "{}\ndata \"cloudimage_baidu_images\" \"u\" {{\n  name_regex  = \"^Ubuntu\"\n  output_file = \"~/ubuntu.json\"\n}}\n",
+        provider(&emulator.url(), BAIDU_SK, 0)
+    );
+    let ws = Workspace::new(TF_1_0_3, &config);
+    let home = ws.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let env = [("HOME", home.to_str().unwrap())];
+    ws.run_with(&["init", "-no-color", "-input=false"], &env)
+        .assert_ok();
+    ws.run_with(&["plan", "-no-color", "-input=false"], &env)
+        .assert_ok();
+    let written: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(home.join("ubuntu.json")).expect("~/ubuntu.json"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        written.as_array().expect("a list").len(),
+        expected(|r| r.name.starts_with("Ubuntu")).len()
+    );
+}

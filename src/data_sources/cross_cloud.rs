@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use futures_util::future::{join_all, BoxFuture};
 
-use super::images::{time_value, write_output_file, ImageFamily, ImageRow};
+use super::images::{output_file_argument, time_value, write_output_file, ImageFamily, ImageRow};
 use super::selection::{self, Selection};
 use super::{args, baidu, ids, tencent, ucloud, DataSource, ReadOutcome};
 use crate::cty::{Type, Value};
@@ -88,7 +88,7 @@ impl DataSource for CrossCloud {
                 "Which clouds to search: any of `baidu`, `ucloud`, `tencent`. Default: every cloud with credentials set (one \
                  with only its key id or only its secret is an error, not left out).",
             ))
-            .attr(Attribute::optional("output_file", Type::String).describe("Also write `images` as pretty JSON to this file."))
+            .attr(output_file_argument())
             .attr(Attribute::optional("name_regex", Type::String).describe(
                 "A regular expression (Rust `regex` syntax, unanchored) the image name must match. Checked at plan time.",
             ));

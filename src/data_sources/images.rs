@@ -339,7 +339,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
             block = block.attr(a);
         }
         block = block
-            .attr(Attribute::optional("output_file", Type::String).describe("Also write `images` as pretty JSON to this file."))
+            .attr(output_file_argument())
             .attr(Attribute::computed("images", Type::list(object_type(&attrs)))
                 .describe("The matching images, newest first where the API returns creation times (ties by id).")
                 .describe_fields(attrs.iter().map(|a| (a.name, a.description))))
@@ -698,13 +698,29 @@ pub fn time_value(t: Option<DateTime<Utc>>) -> Value {
 pub(super) fn write_output_file(path: &str, objects: &[Value]) -> Result<(), Diagnostic> {
     let json = serde_json::Value::Array(objects.iter().map(to_json).collect());
     let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-    std::fs::write(path, text + "\n").map_err(|e| {
+    std::fs::write(expand_home(path), text + "\n").map_err(|e| {
         Diagnostic::error(
             "Cannot write output_file",
             format!("Writing the images to {path:?} failed: {e}. Check that the directory exists and is writable, or remove output_file."),
         )
         .at(attr_path(&["output_file"]))
     })
+}
+
+/// The plural data sources' `output_file` argument.
+pub(super) fn output_file_argument() -> Attribute {
+    Attribute::optional("output_file", Type::String).describe(
+        "Also write `images` as pretty JSON to this file (`~/` means the home directory).",
+    )
+}
+
+/// `~/…` under the home directory, as the clouds' own providers treat `output_file`; anything else as given
+/// (relative paths are relative to where Terraform runs).
+fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) if !home.is_empty() => std::path::Path::new(&home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    }
 }
 
 /// A plain JSON rendering of a (wholly known) value, for `output_file`.
