@@ -367,13 +367,15 @@ impl HttpExecutor {
             .client
             .get()
             .map_err(|e| call.error(ErrorKind::Config, e.to_string()))?;
+        // Scheme, host and port only: the rest of a URL may carry signed parameters.
+        let origin = req.url.origin().ascii_serialization();
         let mut response = client
             .request(req.method, req.url)
             .headers(headers)
             .body(req.body)
             .send()
             .await
-            .map_err(|e| transport_error(call, e))?;
+            .map_err(|e| transport_error(call, &origin, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         // From here on the server has answered: errors carry its request id when a header has one.
@@ -389,7 +391,7 @@ impl HttpExecutor {
         let expected = response.content_length().unwrap_or(0).min(PRESIZE_LIMIT) as usize;
         let mut body = Vec::with_capacity(expected);
         while let Some(chunk) = response.chunk().await.map_err(|e| {
-            transport_error(call, e)
+            transport_error(call, &origin, e)
                 .with_status(status)
                 .with_request_id(request_id.clone())
         })? {
@@ -445,7 +447,9 @@ fn too_large(call: &ApiCall, status: u16, max: usize) -> CloudError {
     .with_status(status)
 }
 
-fn transport_error(call: &ApiCall, e: reqwest::Error) -> CloudError {
+/// A failure to exchange a request with `origin` (scheme://host:port), naming it: "a bare host means https"
+/// is easy to miss when the server speaks plain http.
+fn transport_error(call: &ApiCall, origin: &str, e: reqwest::Error) -> CloudError {
     let kind = if e.is_timeout() {
         ErrorKind::Timeout
     } else {
@@ -453,7 +457,7 @@ fn transport_error(call: &ApiCall, e: reqwest::Error) -> CloudError {
     };
     // The URL may carry signed query parameters: never keep it.
     let e = e.without_url();
-    let message = error_chain(&e);
+    let message = format!("request to {origin} failed: {}", error_chain(&e));
     call.error(kind, message).with_source(e)
 }
 

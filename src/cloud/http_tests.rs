@@ -227,9 +227,15 @@ async fn connection_refused_is_a_retried_network_error() {
         .unwrap_or_else(|| panic!("expected a network error"));
     assert_eq!(err.kind(), ErrorKind::Network);
     assert_eq!(builds.load(Ordering::SeqCst), 3);
-    // The signed URL never reaches the error text.
+    // The signed URL never reaches the error text; where it went does.
     let text = format!("{err} {err:?}");
     assert!(!text.contains("Signature=abc"), "{text}");
+    assert!(
+        err.message()
+            .starts_with(&format!("request to http://{addr} failed: ")),
+        "{}",
+        err.message()
+    );
 }
 
 #[test]
