@@ -512,6 +512,25 @@ fn provider_settings_unknown_at_plan_are_reported_not_replaced() {
             run.combined()
         );
     }
+    // A data source that names its own region does not need the provider's.
+    let own_region =
+        provider(&emulator.url(), UCLOUD_PRIVATE, 3).replace(
+            &format!("region      = \"{REGION}\""),
+            &format!("region      = timestamp() == \"\" ? \"x\" : \"{REGION}\""),
+        ) + &format!("data \"cloudimage_ucloud_images\" \"own\" {{ region = \"{REGION}\" }}\n");
+    // Settings every read uses count too: an unknown request_timeout would otherwise be the default's.
+    let unknown_timeout = own_region.replace(
+        "max_retries = 3",
+        "max_retries = 3\n  request_timeout = \"30s${substr(timestamp(), 0, 0)}\"",
+    );
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &own_region);
+        ws.init();
+        ws.run(&["plan", "-no-color", "-input=false"]).assert_ok();
+        ws.write_config(&unknown_timeout);
+        ws.run(&["plan", "-no-color", "-input=false"])
+            .assert_fails_with(&["provider.request_timeout is not known yet"]);
+    }
 }
 
 #[test]

@@ -54,7 +54,12 @@ const SPEC_OS_NAME_NOTE_SINGULAR: &str =
 
 /// A Baidu client for the data source's region, or the diagnostic explaining what is missing.
 fn client(ctx: &ReadContext, config: &Value) -> Result<BaiduClient, Diagnostics> {
-    credentials::require_known(&ctx.settings, &credentials::BAIDU)?;
+    let own_region: &[&str] = if args::non_empty(config, "region").is_some() {
+        &["region"]
+    } else {
+        &[]
+    };
+    credentials::require_known(&ctx.settings, &credentials::BAIDU, own_region)?;
     let settings = &ctx.settings.baidu;
     let region = args::non_empty(config, "region")
         .map(str::to_string)

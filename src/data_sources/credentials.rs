@@ -36,8 +36,14 @@ pub const TENCENT: Names = Names {
 /// Fails when arguments of this cloud's provider block were not known when the provider was configured:
 /// Terraform reads data sources during plan with the provider as configured then, and neither the
 /// environment's value nor a default may stand in for a value the configuration sets.
-pub fn require_known(settings: &ProviderSettings, names: &Names) -> Result<(), Diagnostics> {
-    let unknown = settings.unknown_in(names.block);
+/// `unused` names arguments of the cloud block this read does not take from the provider (say, `region`
+/// when the data source sets its own).
+pub fn require_known(
+    settings: &ProviderSettings,
+    names: &Names,
+    unused: &[&str],
+) -> Result<(), Diagnostics> {
+    let unknown = settings.unknown_in(names.block, unused);
     if unknown.is_empty() {
         return Ok(());
     }

@@ -180,7 +180,10 @@ impl CrossCloud {
                         "baidu" => &settings.baidu,
                         "ucloud" => &settings.ucloud,
                         _ => &settings.tencent,
-                    }) || !settings.unknown_in(name).is_empty()
+                    }) || settings
+                        .unknown
+                        .iter()
+                        .any(|p| p.starts_with(&format!("{name}.")))
                 }
             })
             .collect();

@@ -46,7 +46,15 @@ fn client(
     config: &Value,
     api: TencentApi,
 ) -> Result<TencentClient, Diagnostics> {
-    credentials::require_known(&ctx.settings, &credentials::TENCENT)?;
+    let mut unused = Vec::new();
+    if args::non_empty(config, "region").is_some() {
+        unused.push("region");
+    }
+    if api == TencentApi::V3 {
+        // Only the legacy API's signature has a method to choose.
+        unused.push("signature_method");
+    }
+    credentials::require_known(&ctx.settings, &credentials::TENCENT, &unused)?;
     let settings = &ctx.settings.tencent;
     let Some(region) = args::non_empty(config, "region")
         .map(str::to_string)

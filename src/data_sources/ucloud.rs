@@ -42,7 +42,11 @@ fn ticked(items: &[&str]) -> String {
 
 /// A UCloud client for the data source's region, or the diagnostic explaining what is missing.
 fn client(ctx: &ReadContext, config: &Value) -> Result<UCloudClient, Diagnostics> {
-    credentials::require_known(&ctx.settings, &credentials::UCLOUD)?;
+    let unused: Vec<&str> = ["region", "project_id"]
+        .into_iter()
+        .filter(|name| args::non_empty(config, name).is_some())
+        .collect();
+    credentials::require_known(&ctx.settings, &credentials::UCLOUD, &unused)?;
     let settings = &ctx.settings.ucloud;
     let (public_key, private_key) = credentials::require(settings, &credentials::UCLOUD)?;
     // UCloud has no default region: every request must name one.

@@ -74,14 +74,23 @@ pub struct ProviderSettings {
 }
 
 impl ProviderSettings {
-    /// The arguments of one cloud block (`baidu`, `ucloud`, `tencent`) that were not known when the provider
-    /// was configured, as paths like `ucloud.region`.
-    pub fn unknown_in(&self, block: &str) -> Vec<&str> {
-        self.unknown
+    /// The provider arguments a read on one cloud (`baidu`, `ucloud`, `tencent`) depends on that were not known
+    /// when the provider was configured, as paths like `ucloud.region` or `request_timeout`, each once, but
+    /// for those of the cloud block named in `unused` (arguments this read takes from elsewhere).
+    pub fn unknown_in(&self, block: &str, unused: &[&str]) -> Vec<&str> {
+        let mut paths: Vec<&str> = self
+            .unknown
             .iter()
             .map(String::as_str)
-            .filter(|path| path.split('.').next() == Some(block))
-            .collect()
+            .filter(|path| match path.split_once('.') {
+                // max_retries and request_timeout shape every read.
+                None => true,
+                Some((b, name)) => b == block && !unused.contains(&name),
+            })
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths
     }
 }
 
