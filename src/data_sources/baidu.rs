@@ -109,7 +109,7 @@ impl ImageFamily for BaiduImages {
                 "Keeps images in this state (client-side, case-insensitive), e.g. `Available`, `Creating`, `CreatedFailed`, \
                  `NotAvailable`. {}",
                 if singular {
-                    "Default `Available`, so the image found can be launched. Not used with `spec`."
+                    "Default `Available`, so the image found can be launched. Cannot be combined with `spec`."
                 } else {
                     "Default: any state."
                 }
@@ -118,8 +118,8 @@ impl ImageFamily for BaiduImages {
         if singular {
             out.push(Attribute::optional("spec", Type::String).describe(
                 "An instance spec such as `bcc.g5.c2m8`: when set, candidates are the public images that run on it \
-                 (`getAvailableImagesBySpec`), as in `cloudimage_baidu_spec_images`. Cannot be combined with `image_type` or \
-                 `image_name`; that API returns no creation times, so `most_recent` needs `most_recent_by = \"version\"`.",
+                 (`getAvailableImagesBySpec`), as in `cloudimage_baidu_spec_images`. Cannot be combined with `image_type`, \
+                 `image_name` or `status`; that API returns no creation times, so `most_recent` needs `most_recent_by = \"version\"`.",
             ));
         }
         out

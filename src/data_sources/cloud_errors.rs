@@ -50,7 +50,7 @@ pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
             "The pages of the listing did not fit together (the catalogue may have changed while it was read), so no partial result was returned. Retry; if it persists, report it with the request id.".to_string()
         }
         ErrorKind::TooLarge => "The cloud's answer was larger than this provider accepts. Narrow the query (for example an image type, zone or filter) so fewer images come back.".to_string(),
-        ErrorKind::Config => format!("Check the endpoint in the provider's {} block (or its CLOUDIMAGE_*_ENDPOINT variable) and any proxy settings.", cloud.id()),
+        ErrorKind::Config => format!("Check the endpoint in the provider's {} block (or {}) and any proxy settings.", cloud.id(), endpoint_variable(cloud.id())),
         ErrorKind::InvalidRequest => "The query cannot be sent as written. Check this data source's arguments.".to_string(),
         ErrorKind::Api if err.status().is_some_and(|s| s >= 500) || transient_code(err) => {
             let tries = if err.attempts() > 1 { ", on every attempt" } else { "" };
@@ -61,8 +61,9 @@ pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
             format!("The cloud failed on its side ({what}){tries}; the query itself was not rejected. Retry later, or raise max_retries in the provider block; if it persists, report it to the cloud with the request id.")
         }
         ErrorKind::Api if err.status() == Some(404) && err.code().is_none() => format!(
-            "The endpoint answered 404 Not Found, so it is probably not this cloud's API. Check the endpoint in the provider's {} block (or its CLOUDIMAGE_*_ENDPOINT variable).",
-            cloud.id()
+            "The endpoint answered 404 Not Found, so it is probably not this cloud's API. Check the endpoint in the provider's {} block (or {}).",
+            cloud.id(),
+            endpoint_variable(cloud.id())
         ),
         _ => "The cloud rejected the request; its error code and message above say why. Check this data source's arguments (region, ids, filters) against them.".to_string(),
     };
@@ -75,4 +76,9 @@ pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
 fn transient_code(err: &CloudError) -> bool {
     err.code()
         .is_some_and(|code| is_retryable_code(err.cloud(), code))
+}
+
+/// The environment variable that sets a cloud's endpoint, e.g. `CLOUDIMAGE_BAIDU_ENDPOINT`.
+fn endpoint_variable(cloud_id: &str) -> String {
+    format!("CLOUDIMAGE_{}_ENDPOINT", cloud_id.to_ascii_uppercase())
 }

@@ -128,7 +128,7 @@ pub fn endpoint(
         Diagnostics::from(
             Diagnostic::error(
                 "Invalid endpoint",
-                format!("The {block} endpoint cannot be used: {e}. Set endpoint in the provider's {block} block (or its CLOUDIMAGE_*_ENDPOINT variable) to a URL like \"https://host\" or \"http://127.0.0.1:18080\", or unset it for the cloud's default."),
+                format!("The {block} endpoint cannot be used: {e}. Set endpoint in the provider's {block} block (or CLOUDIMAGE_{}_ENDPOINT) to a URL like \"https://host\" or \"http://127.0.0.1:18080\", or unset it for the cloud's default.", block.to_ascii_uppercase()),
             )
                 .at(attr_path(&[block, "endpoint"])),
         )

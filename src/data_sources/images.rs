@@ -210,9 +210,12 @@ impl StatusFilter {
         }
     }
 
-    /// For the listing's canonical query (the stable id).
+    /// For the listing's canonical query (the stable id): the same whatever the case written.
     pub fn describe(&self) -> String {
-        self.given.clone().unwrap_or_else(|| self.wanted.join("|"))
+        match &self.given {
+            Some(given) => given.to_ascii_lowercase(),
+            None => self.wanted.join("|").to_ascii_lowercase(),
+        }
     }
 }
 
@@ -549,13 +552,14 @@ async fn select<F: ImageFamily>(
 
 /// The §6 filter arguments as they shape the result, for the stable id.
 fn selection_key(config: &Value) -> String {
+    // Enumerations are case-insensitive, so their case must not change the id.
     ["os_family", "version", "architecture"]
         .iter()
-        .map(|n| args::string(config, n).unwrap_or(""))
+        .map(|n| args::string(config, n).unwrap_or("").to_ascii_lowercase())
         .chain([if args::bool(config, "exclude_eol") == Some(true) {
-            "exclude_eol"
+            "exclude_eol".to_string()
         } else {
-            ""
+            String::new()
         }])
         .collect::<Vec<_>>()
         .join("|")
@@ -698,10 +702,11 @@ pub fn time_value(t: Option<DateTime<Utc>>) -> Value {
 pub(super) fn write_output_file(path: &str, objects: &[Value]) -> Result<(), Diagnostic> {
     let json = serde_json::Value::Array(objects.iter().map(to_json).collect());
     let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-    std::fs::write(expand_home(path), text + "\n").map_err(|e| {
+    let target = expand_home(path);
+    std::fs::write(&target, text + "\n").map_err(|e| {
         Diagnostic::error(
             "Cannot write output_file",
-            format!("Writing the images to {path:?} failed: {e}. Check that the directory exists and is writable, or remove output_file."),
+            format!("Writing the images to {:?} failed: {e}. Check that the directory exists and is writable, or remove output_file.", target.display().to_string()),
         )
         .at(attr_path(&["output_file"]))
     })

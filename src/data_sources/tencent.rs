@@ -38,7 +38,17 @@ fn api(settings: &config::ProviderSettings) -> TencentApi {
 /// The states the singular data source keeps unless `status` is given: images that can be launched
 /// (`USING` is an image in use by instances, still launchable).
 const USABLE: &[&str] = &["NORMAL", "USING"];
-const DEFAULT_STATUS_STAGE: &str = "status (default NORMAL or USING)";
+const DEFAULT_STATUS_STAGE: &str = "status (default \"NORMAL\" or \"USING\")";
+/// The `ImageState` values of API 3.0 (the legacy API's `ImageStatus` uses the same words).
+const STATES: &[&str] = &[
+    "CREATING",
+    "NORMAL",
+    "CREATEFAILED",
+    "USING",
+    "SYNCING",
+    "IMPORTING",
+    "IMPORTFAILED",
+];
 
 /// A Tencent client for the data source's region and the provider's API, or what is missing.
 fn client(
@@ -154,8 +164,8 @@ impl ImageFamily for TencentImages {
                 "Only images that can boot this instance type, e.g. `S5.MEDIUM2` (`InstanceType`; API 3.0 only, an error with `api = \"legacy\"`).",
             ),
             Attribute::optional("status", Type::String).describe(format!(
-                "Keeps images in this state (client-side, case-insensitive), e.g. `NORMAL`, `USING`, `CREATING`, `CREATEFAILED`, \
-                 `SYNCING`, `IMPORTING`, `IMPORTFAILED`. {}",
+                "Keeps images in this state (client-side, case-insensitive): {}. {}",
+                STATES.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "),
                 if singular {
                     "Default `NORMAL` or `USING`, so the image found can be launched."
                 } else {
@@ -197,6 +207,7 @@ impl ImageFamily for TencentImages {
 
     fn validate(&self, config: &Value, _singular: bool, diags: &mut Diagnostics) {
         check_plan(config, diags);
+        args::enumerated(config, "status", STATES, diags);
     }
 
     fn has_create_time(&self, _config: &Value) -> bool {

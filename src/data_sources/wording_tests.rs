@@ -37,7 +37,7 @@ fn cloud_errors_say_what_failed_why_and_what_to_do() {
         (ErrorKind::MalformedResponse, failed, "The cloud's answer was not in the shape its API documents, so no partial result was returned. Retry; if it persists, report it with the request id."),
         (ErrorKind::Paging, failed, "The pages of the listing did not fit together (the catalogue may have changed while it was read), so no partial result was returned. Retry; if it persists, report it with the request id."),
         (ErrorKind::TooLarge, failed, "The cloud's answer was larger than this provider accepts. Narrow the query (for example an image type, zone or filter) so fewer images come back."),
-        (ErrorKind::Config, failed, "Check the endpoint in the provider's tencent block (or its CLOUDIMAGE_*_ENDPOINT variable) and any proxy settings."),
+        (ErrorKind::Config, failed, "Check the endpoint in the provider's tencent block (or CLOUDIMAGE_TENCENT_ENDPOINT) and any proxy settings."),
         (ErrorKind::InvalidRequest, failed, "The query cannot be sent as written. Check this data source's arguments."),
         (ErrorKind::Api, failed, "The cloud rejected the request; its error code and message above say why. Check this data source's arguments (region, ids, filters) against them."),
     ];
@@ -92,7 +92,7 @@ fn transient_codes_and_wrong_endpoints_get_their_own_advice() {
     .with_status(404);
     let d = cloud_errors::diagnostic(&missing, "list images");
     assert!(
-        d.detail.ends_with("The endpoint answered 404 Not Found, so it is probably not this cloud's API. Check the endpoint in the provider's baidu block (or its CLOUDIMAGE_*_ENDPOINT variable)."),
+        d.detail.ends_with("The endpoint answered 404 Not Found, so it is probably not this cloud's API. Check the endpoint in the provider's baidu block (or CLOUDIMAGE_BAIDU_ENDPOINT)."),
         "{}",
         d.detail
     );
