@@ -11,6 +11,8 @@ scripts/install-terraform.sh
 # of the suite's own, which must be empty at the end: leaked plugin socket directories and provider
 # mirrors once filled CI's disk.
 suite_tmp=$(mktemp -d)
+# Removed however the script ends (a failing step included), after the check below has looked at it.
+trap 'rm -rf "$suite_tmp"' EXIT
 export TMPDIR="$suite_tmp"
 cargo fmt --all -- --check
 # Benches are compiled (and linted) here; they run only through bench/run.sh.
@@ -33,4 +35,3 @@ if [ -n "$leftovers" ]; then
   echo "$leftovers" >&2
   exit 1
 fi
-rmdir "$suite_tmp"

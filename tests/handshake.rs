@@ -428,8 +428,10 @@ fn help_lists_the_flags_and_unknown_flags_fail() {
 
 #[tokio::test]
 async fn debug_mode_prints_a_reattach_line_and_survives_shutdown() {
+    let tmp = tempfile::tempdir().expect("TMPDIR for the plugin");
     let mut child = Command::new(provider_binary())
         .arg("--debug")
+        .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -451,6 +453,8 @@ async fn debug_mode_prints_a_reattach_line_and_survives_shutdown() {
     assert_eq!(entry["Pid"], child.id());
     assert_eq!(entry["Addr"]["Network"], "unix");
     let socket = PathBuf::from(entry["Addr"]["String"].as_str().unwrap());
+    // A failed assertion below must not leave the debug server running.
+    let _kill_on_panic = KillOnPanic(child.id());
     let channel = plain_channel(socket.clone()).await.unwrap();
     GrpcControllerClient::new(channel.clone())
         .shutdown(terraform_provider_cloudimage::server::proto::plugin::Empty {})
@@ -482,6 +486,19 @@ async fn debug_mode_prints_a_reattach_line_and_survives_shutdown() {
         .read_to_string(&mut rest)
         .unwrap();
     assert!(!socket.exists());
+}
+
+/// Kills a process if the test panics while it runs (a passing test stops it itself).
+struct KillOnPanic(u32);
+
+impl Drop for KillOnPanic {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = Command::new("kill")
+                .args(["-KILL", &self.0.to_string()])
+                .status();
+        }
+    }
 }
 
 /// A leaf certificate signed by the pinned (CA) certificate: a valid chain to the pinned one, but not

@@ -312,22 +312,15 @@ impl HttpExecutor {
                 return Err(e);
             }
         };
-        // Tencent's API 3.0 sends its request id in the body only; the other clouds in a header.
-        match header_request_id(&response.headers) {
-            Some(request_id) => tracing::debug!(
-                attempt,
-                elapsed_ms,
-                status = response.status,
-                request_id,
-                "attempt got a response"
-            ),
-            None => tracing::debug!(
-                attempt,
-                elapsed_ms,
-                status = response.status,
-                "attempt got a response"
-            ),
-        }
+        // Tencent's API 3.0 sends its request id in the body only (the field is then left out); the other
+        // clouds in a header.
+        tracing::debug!(
+            attempt,
+            elapsed_ms,
+            status = response.status,
+            request_id = header_request_id(&response.headers),
+            "attempt got a response"
+        );
         let retry_after = parse_retry_after(&response.headers);
         parse(&response).map_err(|e| {
             let mut e = e.with_retry_after(retry_after);

@@ -224,12 +224,12 @@ impl ImageFamily for BaiduImages {
                 rows,
                 region: client.region().to_string(),
                 query: format!(
-                    "imageType={}&imageName={}&status={}",
+                    "imageType={}&imageName={}{}",
                     query.image_type.as_deref().unwrap_or("All"),
                     query.image_name.as_deref().unwrap_or(""),
                     status
                         .as_ref()
-                        .map(StatusFilter::describe)
+                        .map(StatusFilter::query_suffix)
                         .unwrap_or_default()
                 ),
                 prefilter: status.map(|s| (s.stage, returned)),

@@ -8,9 +8,9 @@ use futures_util::future::{join_all, BoxFuture};
 
 use super::images::{output_file_argument, time_value, write_output_file, ImageFamily, ImageRow};
 use super::selection::{self, Selection};
-use super::{args, baidu, ids, tencent, ucloud, DataSource, ReadOutcome};
+use super::{args, baidu, credentials, ids, tencent, ucloud, DataSource, ReadOutcome};
 use crate::cty::{Type, Value};
-use crate::provider::config::CloudSettings;
+use crate::provider::config::{CloudSettings, ProviderSettings};
 use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
 use crate::schema::{Attribute, Block, Schema};
 
@@ -64,6 +64,18 @@ const OBJECT: &[(&str, &str)] = &[
 fn configured(settings: &CloudSettings) -> bool {
     settings.key_id.as_deref().is_some_and(|k| !k.is_empty())
         || settings.secret.as_ref().is_some_and(|s| !s.is_empty())
+}
+
+/// True when the cloud's key id or secret is set in the provider block but not known yet.
+fn credentials_unknown(settings: &ProviderSettings, cloud: &str) -> bool {
+    let names = match cloud {
+        "baidu" => &credentials::BAIDU,
+        "ucloud" => &credentials::UCLOUD,
+        _ => &credentials::TENCENT,
+    };
+    [names.key_id.0, names.secret.0]
+        .iter()
+        .any(|arg| settings.unknown.contains(&format!("{cloud}.{arg}")))
 }
 
 impl DataSource for CrossCloud {
@@ -174,16 +186,13 @@ impl CrossCloud {
                 if args::is_set(config, "clouds") {
                     asked.iter().any(|a| a == name)
                 } else {
-                    // A cloud whose settings are not known yet counts too: its read then says so, rather than
-                    // plan leaving out a cloud that apply would search.
+                    // A cloud whose credentials are not known yet counts too: its read then says so,
+                    // rather than plan leaving out a cloud that apply would search.
                     configured(match *name {
                         "baidu" => &settings.baidu,
                         "ucloud" => &settings.ucloud,
                         _ => &settings.tencent,
-                    }) || settings
-                        .unknown
-                        .iter()
-                        .any(|p| p.starts_with(&format!("{name}.")))
+                    }) || credentials_unknown(settings, name)
                 }
             })
             .collect();

@@ -161,7 +161,7 @@ pub struct Listing {
     pub region: String,
     /// The request parameters in a canonical form, for the stable id.
     pub query: String,
-    /// A filter the family applied to the API's answer before the shared ones (UCloud's `status`): its
+    /// A filter the family applied to the API's answer before the shared ones (`status`): its
     /// funnel label and how many images the API returned, so a miss still shows what the API answered.
     pub prefilter: Option<(&'static str, usize)>,
 }
@@ -210,12 +210,14 @@ impl StatusFilter {
         }
     }
 
-    /// For the listing's canonical query (the stable id): the same whatever the case written.
-    pub fn describe(&self) -> String {
-        match &self.given {
+    /// `&status=…` for the listing's canonical query (the stable id), the same whatever the case written.
+    /// Absent without a filter, so plural data sources keep the ids they had before `status` existed.
+    pub fn query_suffix(&self) -> String {
+        let wanted = match &self.given {
             Some(given) => given.to_ascii_lowercase(),
             None => self.wanted.join("|").to_ascii_lowercase(),
-        }
+        };
+        format!("&status={wanted}")
     }
 }
 

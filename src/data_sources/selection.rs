@@ -475,6 +475,23 @@ mod tests {
     }
 
     #[test]
+    fn near_misses_of_other_filters_are_the_newest() {
+        let mut images: Vec<TestImage> = (0..5)
+            .map(|n| image(&format!("i{n}"), "ubuntu", "22.04", "x86_64", ""))
+            .collect();
+        for (n, image) in images.iter_mut().enumerate() {
+            image.created = DateTime::from_timestamp(1_000_000_000 + (n as i64 % 3) * 100, 0);
+        }
+        let config = Value::object([("architecture", Value::string("arm64"))]);
+        let (_, funnel) = Selection::build(&config, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
+            .unwrap()
+            .apply(rows(images));
+        let ids: Vec<&str> = funnel.near_misses.iter().map(ImageRow::id).collect();
+        // Newest first (i2 is the newest), ties by id (i1 and i4 share a time).
+        assert_eq!(ids, ["i2", "i1", "i4"]);
+    }
+
+    #[test]
     fn exclude_eol_drops_only_past_dates() {
         let rows = rows(vec![
             image("old", "centos", "7.9", "x86_64", "2024-06-30"),

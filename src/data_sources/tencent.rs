@@ -248,12 +248,12 @@ impl ImageFamily for TencentImages {
                 rows,
                 region: client.region().to_string(),
                 query: format!(
-                    "api={}&{}&status={}",
+                    "api={}&{}{}",
                     api.id(),
                     params.join("&"),
                     status
                         .as_ref()
-                        .map(StatusFilter::describe)
+                        .map(StatusFilter::query_suffix)
                         .unwrap_or_default()
                 ),
                 prefilter: status.map(|s| (s.stage, returned)),

@@ -171,6 +171,13 @@ fn signature_method_without_the_legacy_api_is_a_warning() {
     ]))
     .0
     .is_empty());
+    // An API not known yet may be the legacy one: no warning.
+    assert!(config::validate(&tencent(vec![
+        ("api", Value::Unknown),
+        ("signature_method", Value::string("HmacSHA1")),
+    ]))
+    .0
+    .is_empty());
 }
 
 #[test]

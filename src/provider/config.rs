@@ -294,11 +294,18 @@ pub fn resolve(config: &Value, env: Env<'_>) -> (ProviderSettings, Diagnostics) 
         }
     };
 
-    if tencent_api == TencentApi::V3
-        && reader
-            .lookup(config, &["tencent", "signature_method"])
-            .is_some()
-    {
+    // Only when the API is known to be 3.0: unknown or invalid, it falls back to V3 above.
+    let api_is_v3 = config
+        .get("tencent")
+        .and_then(|t| t.get("api"))
+        .is_none_or(|api| {
+            api.is_null() || api.as_str().is_some_and(|a| a.eq_ignore_ascii_case("v3"))
+        });
+    let signature_method_set = config
+        .get("tencent")
+        .and_then(|t| t.get("signature_method"))
+        .is_some_and(|m| !m.is_null());
+    if api_is_v3 && signature_method_set {
         reader.diags.push(
             Diagnostic::warning(
                 "signature_method has no effect with api = \"v3\"",

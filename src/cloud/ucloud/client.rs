@@ -193,7 +193,9 @@ pub(crate) fn parse_page(
         // UCloud envelope its RetCode and Message say more.
         let envelope = serde_json::from_slice::<DescribeImageResponse>(&resp.body)
             .ok()
-            .and_then(|e| Some((e.ret_code?.to_string(), e.message.unwrap_or_default())));
+            .and_then(|e| Some((e.ret_code.filter(|c| *c != 0)?, e.message?)))
+            .filter(|(_, message)| !message.is_empty())
+            .map(|(code, message)| (code.to_string(), message));
         let Some((code, message)) = envelope else {
             let kind = classify(Cloud::UCloud, Some(resp.status), None);
             return Err(call

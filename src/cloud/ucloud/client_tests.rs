@@ -144,6 +144,14 @@ async fn error_shapes() {
             3,
         ),
         (502, "<html>bad gateway</html>", ErrorKind::Api, None, 3),
+        // An envelope that names no failure keeps the body excerpt instead.
+        (
+            503,
+            r#"{"RetCode":0,"Message":""}"#,
+            ErrorKind::Api,
+            None,
+            3,
+        ),
         // A UCloud envelope on an error status: its RetCode is the code, and the status still retries.
         (
             503,
