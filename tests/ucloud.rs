@@ -415,8 +415,10 @@ output "making" {{ value = data.cloudimage_ucloud_image.making.name }}
                 &windows[0],
                 "most_recent = true",
                 &format!("image_id = \"{}\"", making.image_id),
-                // The API did return the image; the default status filter is what dropped it.
+                // The API did return the image; the default status filter is what dropped it, and the
+                // image is shown as the closest miss.
                 "API 1 → status (default \"Available\") 0",
+                &format!("{} {:?}", making.image_id, making.image_name),
             ]);
     }
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
 use super::images::{
-    time_value, Attr, ImageFamily, ImageRow, ImageSet, ImageView, Listing, StatusFilter,
+    time_value, Attr, ImageFamily, ImageRow, ImageSet, ImageView, Listing, Prefilter, StatusFilter,
 };
 use super::{args, cloud_errors, credentials};
 use crate::cloud::baidu::{
@@ -215,11 +215,10 @@ impl ImageFamily for BaiduImages {
                 .await
                 .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
             let status = StatusFilter::from_config(config, USABLE, DEFAULT_STATUS_STAGE);
-            let returned = images.len();
-            let rows = match &status {
-                Some(status) => ImageRow::matching(images, |i| status.keeps(&i.status)),
-                None => ImageRow::all(images),
-            };
+            let (rows, prefilter) =
+                Prefilter::apply(images, status.as_ref().map(|s| s.stage), |i| {
+                    status.as_ref().is_none_or(|s| s.keeps(&i.status))
+                });
             Ok(Listing {
                 rows,
                 region: client.region().to_string(),
@@ -232,7 +231,7 @@ impl ImageFamily for BaiduImages {
                         .map(StatusFilter::query_suffix)
                         .unwrap_or_default()
                 ),
-                prefilter: status.map(|s| (s.stage, returned)),
+                prefilter,
             })
         })
     }

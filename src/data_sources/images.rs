@@ -161,9 +161,45 @@ pub struct Listing {
     pub region: String,
     /// The request parameters in a canonical form, for the stable id.
     pub query: String,
-    /// A filter the family applied to the API's answer before the shared ones (`status`): its
-    /// funnel label and how many images the API returned, so a miss still shows what the API answered.
-    pub prefilter: Option<(&'static str, usize)>,
+    /// A filter the family applied to the API's answer before the shared ones (`status`), so a miss still
+    /// shows what the API answered.
+    pub prefilter: Option<Prefilter>,
+}
+
+/// What a family's own filter on the API's answer did, for the miss funnel.
+pub struct Prefilter {
+    /// How the funnel names it, e.g. `status (default "Available")`.
+    pub stage: &'static str,
+    /// How many images the API returned.
+    pub returned: usize,
+    /// Every image it rejected, when it rejected them all (the funnel's closest misses); else empty.
+    pub misses: Vec<ImageRow>,
+}
+
+impl Prefilter {
+    /// Keeps the images of `listing` that `keep` accepts; `stage: None` keeps them all.
+    pub fn apply<T: ImageView>(
+        listing: Arc<Vec<T>>,
+        stage: Option<&'static str>,
+        keep: impl Fn(&T) -> bool,
+    ) -> (Vec<ImageRow>, Option<Prefilter>) {
+        let Some(stage) = stage else {
+            return (ImageRow::all(listing), None);
+        };
+        let returned = listing.len();
+        let rows = ImageRow::matching(listing.clone(), keep);
+        let misses = if rows.is_empty() {
+            ImageRow::all(listing)
+        } else {
+            Vec::new()
+        };
+        let prefilter = Prefilter {
+            stage,
+            returned,
+            misses,
+        };
+        (rows, Some(prefilter))
+    }
 }
 
 /// Whether `config` is a singular data source's: only singular schemas have `most_recent`, and a decoded
@@ -537,9 +573,12 @@ async fn select<F: ImageFamily>(
     let selection = Selection::from_config(config)?;
     let mut listing = family.list(ctx, config).await?;
     let (mut rows, mut funnel) = selection.apply(std::mem::take(&mut listing.rows));
-    if let Some((label, returned)) = listing.prefilter {
-        funnel.stages.insert(0, (label, funnel.api_count));
-        funnel.api_count = returned;
+    if let Some(prefilter) = listing.prefilter.take() {
+        funnel.stages.insert(0, (prefilter.stage, funnel.api_count));
+        funnel.api_count = prefilter.returned;
+        if !prefilter.misses.is_empty() {
+            funnel.near_misses = selection::closest(prefilter.stage, prefilter.misses);
+        }
     }
     if family.has_create_time(config) {
         // Newest first; images without a time go last; ties by id so the order never depends on the API's.

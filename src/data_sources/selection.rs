@@ -210,7 +210,7 @@ impl Selection {
 
 /// The three misses nearest to passing the stage that emptied the list: the highest versions when the
 /// version constraint did (constraints are mostly lower bounds), else the newest images.
-fn closest(stage: &str, mut misses: Vec<ImageRow>) -> Vec<ImageRow> {
+pub(super) fn closest(stage: &str, mut misses: Vec<ImageRow>) -> Vec<ImageRow> {
     if stage == "version" {
         sort_by_version(&mut misses);
     } else {

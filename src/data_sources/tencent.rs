@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
-use super::images::{time_value, Attr, ImageFamily, ImageRow, ImageView, Listing, StatusFilter};
+use super::images::{time_value, Attr, ImageFamily, ImageView, Listing, Prefilter, StatusFilter};
 use super::tencent_query::{check_api, check_plan, query, IMAGE_TYPES};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::normalize::Facts;
@@ -239,11 +239,10 @@ impl ImageFamily for TencentImages {
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
             let status = StatusFilter::from_config(config, USABLE, DEFAULT_STATUS_STAGE);
-            let returned = images.len();
-            let rows = match &status {
-                Some(status) => ImageRow::matching(images, |i| status.keeps(&i.status)),
-                None => ImageRow::all(images),
-            };
+            let (rows, prefilter) =
+                Prefilter::apply(images, status.as_ref().map(|s| s.stage), |i| {
+                    status.as_ref().is_none_or(|s| s.keeps(&i.status))
+                });
             Ok(Listing {
                 rows,
                 region: client.region().to_string(),
@@ -256,7 +255,7 @@ impl ImageFamily for TencentImages {
                         .map(StatusFilter::query_suffix)
                         .unwrap_or_default()
                 ),
-                prefilter: status.map(|s| (s.stage, returned)),
+                prefilter,
             })
         })
     }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
-use super::images::{is_singular, time_value, Attr, ImageFamily, ImageRow, ImageView, Listing};
+use super::images::{is_singular, time_value, Attr, ImageFamily, ImageView, Listing, Prefilter};
 use super::{args, cloud_errors, credentials};
 use crate::cloud::normalize::Facts;
 use crate::cloud::ucloud::{
@@ -293,18 +293,19 @@ impl ImageFamily for UCloudImages {
                 .list_images(&query)
                 .await
                 .map_err(|e| Diagnostics::from(cloud_errors::diagnostic(&e, "list images")))?;
-            let returned = images.len();
-            let rows = ImageRow::matching(images, |i| status.is_none_or(|s| i.status == s));
             let label = if args::is_set(config, "status") {
                 "status"
             } else {
                 DEFAULT_STATUS_STAGE
             };
+            let (rows, prefilter) = Prefilter::apply(images, status.map(|_| label), |i| {
+                status.is_none_or(|s| i.status == s)
+            });
             Ok(Listing {
                 rows,
                 region: client.region().to_string(),
                 query: canonical(&query, status),
-                prefilter: status.map(|_| (label, returned)),
+                prefilter,
             })
         })
     }
@@ -315,6 +316,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::data_sources::images::ImageRow;
 
     /// Arguments set in a test configuration (the others are null).
     type Args = &'static [(&'static str, &'static str)];
