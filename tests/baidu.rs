@@ -220,6 +220,7 @@ data "cloudimage_baidu_image" "spec_status" {
   spec   = "bcc.g5.c2m8"
   status = "Available"
 }
+data "cloudimage_baidu_images" "empty_status" { status = "" }
 "#;
     for tf in ALL_TERRAFORMS {
         let ws = Workspace::new(tf, config);
@@ -233,6 +234,7 @@ data "cloudimage_baidu_image" "spec_status" {
             "most_recent with spec needs most_recent_by = \"version\"",
             "most_recent = true",
             "Conflicting arguments spec and status",
+            "status is empty",
         ]);
         // Choosing by version needs no creation times.
         ws.write_config(

@@ -146,6 +146,15 @@ impl ImageFamily for BaiduImages {
 
     fn validate(&self, config: &Value, singular: bool, diags: &mut Diagnostics) {
         args::enumerated(config, "image_type", IMAGE_TYPES, diags);
+        if args::string(config, "status").is_some_and(|s| s.trim().is_empty()) {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid status",
+                    "status is empty. Name a state such as \"Available\", or leave status out.",
+                )
+                .at(attr_path(&["status"])),
+            );
+        }
         if singular {
             let why = "the spec API takes only a spec and an OS name.";
             args::check_conflict(config, "spec", "image_type", why, diags);
