@@ -221,6 +221,7 @@ data "cloudimage_baidu_image" "spec_status" {
   status = "Available"
 }
 data "cloudimage_baidu_images" "empty_status" { status = "" }
+data "cloudimage_baidu_spec_images" "blank_spec" { spec = " " }
 "#;
     for tf in ALL_TERRAFORMS {
         let ws = Workspace::new(tf, config);
@@ -235,6 +236,7 @@ data "cloudimage_baidu_images" "empty_status" { status = "" }
             "most_recent = true",
             "Conflicting arguments spec and status",
             "status is empty",
+            "spec is empty",
         ]);
         // Choosing by version needs no creation times.
         ws.write_config(

@@ -106,6 +106,19 @@ pub fn enumerated(
     found
 }
 
+/// Reports an argument set to an empty or blank string, which would otherwise silently mean "not set".
+pub fn check_not_blank(config: &Value, name: &str, what_to_do: &str, diags: &mut Diagnostics) {
+    if string(config, name).is_some_and(|s| s.trim().is_empty()) {
+        diags.push(
+            Diagnostic::error(
+                format!("Invalid {name}"),
+                format!("{name} is empty. {what_to_do}"),
+            )
+            .at(attr_path(&[name])),
+        );
+    }
+}
+
 /// Reports `a` and `b` set together as an error naming both (once both are known).
 pub fn check_conflict(config: &Value, a: &str, b: &str, why: &str, diags: &mut Diagnostics) {
     if is_known_set(config, a) && is_known_set(config, b) {

@@ -146,15 +146,12 @@ impl ImageFamily for BaiduImages {
 
     fn validate(&self, config: &Value, singular: bool, diags: &mut Diagnostics) {
         args::enumerated(config, "image_type", IMAGE_TYPES, diags);
-        if args::string(config, "status").is_some_and(|s| s.trim().is_empty()) {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid status",
-                    "status is empty. Name a state such as \"Available\", or leave status out.",
-                )
-                .at(attr_path(&["status"])),
-            );
-        }
+        args::check_not_blank(
+            config,
+            "status",
+            "Name a state such as \"Available\", or leave status out.",
+            diags,
+        );
         if singular {
             let why = "the spec API takes only a spec and an OS name.";
             args::check_conflict(config, "spec", "image_type", why, diags);
@@ -426,15 +423,12 @@ impl ImageFamily for BaiduSpecImages {
     }
 
     fn validate(&self, config: &Value, _singular: bool, diags: &mut Diagnostics) {
-        if args::string(config, "spec").is_some_and(|s| s.trim().is_empty()) {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid spec",
-                    "spec must not be empty, e.g. \"bcc.g5.c2m8\".",
-                )
-                .at(attr_path(&["spec"])),
-            );
-        }
+        args::check_not_blank(
+            config,
+            "spec",
+            "Name an instance spec, e.g. \"bcc.g5.c2m8\".",
+            diags,
+        );
     }
 
     fn has_create_time(&self, _config: &Value) -> bool {
