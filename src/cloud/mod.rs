@@ -5,7 +5,7 @@
 //! own folder with the same triple: `sign` (pure signer), `model` (serde wire structs converted once
 //! into typed images) and `client`. Shared machinery, in reading order:
 //! - [`error`]: `CloudError` and its kinds; [`policy`]: pure retry/backoff/classification decisions;
-//! - [`endpoint`]: URL + the Host header that is signed; [`clock`]: the injected wall clock;
+//! - [`endpoint`]: URL + the Host header that is signed; [`region`]: checked region names; [`clock`]: the injected wall clock;
 //! - [`http`]: the one executor (timeouts, retries, re-signing, cancellation, body cap);
 //! - [`paging`]: marker and offset paging that never returns a partial list;
 //! - [`cache`]: the per-process single-flight listing cache; [`context`]: what clients share.
@@ -22,6 +22,7 @@ pub mod http;
 pub mod normalize;
 pub mod paging;
 pub mod policy;
+pub mod region;
 pub mod wire;
 
 pub mod baidu;
@@ -40,3 +41,4 @@ pub use endpoint::{Endpoint, EndpointError};
 pub use error::{Cloud, CloudError, ErrorKind};
 pub use http::{HttpExecutor, HttpInitError, HttpSettings};
 pub use policy::BackoffPolicy;
+pub use region::Region;

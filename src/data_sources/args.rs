@@ -62,6 +62,15 @@ pub fn strings(config: &Value, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A data source's `region` has the shape of a region name (it goes into host names and signed requests).
+pub fn check_region(config: &Value, diags: &mut Diagnostics) {
+    if let Some(region) = non_empty(config, "region") {
+        if let Err(why) = crate::cloud::Region::parse(region) {
+            diags.push(Diagnostic::error("Invalid region", why).at(attr_path(&["region"])));
+        }
+    }
+}
+
 /// Compiles `name_regex`-style arguments, reporting a plan-time error at the attribute.
 pub fn check_regex(config: &Value, name: &str, diags: &mut Diagnostics) {
     if let Some(pattern) = string(config, name) {

@@ -16,6 +16,8 @@ use crate::cloud::baidu::{
     BaiduSpecQuery,
 };
 use crate::cloud::normalize::Facts;
+use crate::cloud::Region;
+use crate::provider::config::DEFAULT_BAIDU_REGION;
 use crate::cty::{Type, Value};
 use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
 use crate::schema::Attribute;
@@ -61,16 +63,18 @@ fn client(ctx: &ReadContext, config: &Value) -> Result<BaiduClient, Diagnostics>
     };
     credentials::require_known(&ctx.settings, &credentials::BAIDU, own_region)?;
     let settings = &ctx.settings.baidu;
-    let region = args::non_empty(config, "region")
-        .map(str::to_string)
-        .or_else(|| settings.region.clone())
-        .unwrap_or_default();
+    let region = match credentials::region(config, settings, &credentials::BAIDU)? {
+        Some(region) => region,
+        None => Region::parse(DEFAULT_BAIDU_REGION).map_err(|why| {
+            Diagnostics::from(Diagnostic::error("Invalid default region", why))
+        })?,
+    };
     let (access_key, secret_key) = credentials::require(settings, &credentials::BAIDU)?;
     let endpoint = credentials::endpoint(settings, &default_endpoint(&region), "baidu")?;
     Ok(BaiduClient::new(
         ctx.cloud.clone(),
         endpoint,
-        region,
+        region.as_str(),
         BaiduCredentials {
             access_key,
             secret_key,

@@ -1,7 +1,10 @@
 //! Credentials and endpoints for a read: present, or a diagnostic that names the provider arguments and
 //! the environment variables to set. Only the key id is ever shown, never the secret.
 
+use super::args;
 use crate::cloud::endpoint::Endpoint;
+use crate::cloud::Region;
+use crate::cty::Value;
 use crate::provider::config::{CloudSettings, ProviderSettings};
 use crate::provider::{attr_path, Diagnostic, Diagnostics};
 use crate::secret::Secret;
@@ -103,6 +106,35 @@ pub fn require(settings: &CloudSettings, names: &Names) -> Result<(String, Secre
             )
             .into())
         }
+    }
+}
+
+/// The region a read uses: the data source's own `region`, else the provider's (its block, else the
+/// environment); `None` when neither is set. Checked before anything is built from it (validation catches
+/// the data source's and the block's at plan time; this catches the environment's and is the last guard).
+pub fn region(
+    config: &Value,
+    settings: &CloudSettings,
+    names: &Names,
+) -> Result<Option<Region>, Diagnostics> {
+    let invalid = |why: String| Diagnostic::error("Invalid region", why);
+    if let Some(own) = args::non_empty(config, "region") {
+        return Region::parse(own)
+            .map(Some)
+            .map_err(|why| invalid(why).at(attr_path(&["region"])).into());
+    }
+    if let Some(why) = &settings.region_env_error {
+        return Err(invalid(format!(
+            "{why} Fix or unset it (the provider's {} block's region argument, when set, takes precedence).",
+            names.block
+        ))
+        .into());
+    }
+    match settings.region.as_deref().filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(r) => Region::parse(r)
+            .map(Some)
+            .map_err(|why| invalid(why).at(attr_path(&[names.block, "region"])).into()),
     }
 }
 

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use futures_util::future::{join_all, BoxFuture};
 
-use super::images::{output_file_argument, time_value, write_output_file, ImageFamily, ImageRow};
+use super::images::{time_value, ImageFamily, ImageRow};
+use super::{offload, output_file};
 use super::selection::{self, Selection};
 use super::{args, baidu, credentials, ids, tencent, ucloud, DataSource, ReadOutcome};
 use crate::cty::{Type, Value};
@@ -100,7 +101,7 @@ impl DataSource for CrossCloud {
                 "Which clouds to search: any of `baidu`, `ucloud`, `tencent`. Default: every cloud with credentials set (one \
                  with only its key id or only its secret is an error, not left out).",
             ))
-            .attr(output_file_argument())
+            .attr(output_file::argument())
             .attr(Attribute::optional("name_regex", Type::String).describe(
                 "A regular expression (Rust `regex` syntax, unanchored) the image name must match. Checked at plan time.",
             ));
@@ -217,14 +218,11 @@ impl CrossCloud {
             async move { (*name, family.list(ctx, everything).await) }
         }))
         .await;
-        let mut found: Vec<(&'static str, String, ImageRow)> = Vec::new();
+        let mut listed: Vec<(&'static str, String, Vec<ImageRow>)> = Vec::new();
         let mut failures = Diagnostics::new();
         for (cloud, listing) in listings {
             match listing {
-                Ok(mut listing) => {
-                    let (rows, _) = selection.apply(std::mem::take(&mut listing.rows));
-                    found.extend(rows.into_iter().map(|r| (cloud, listing.region.clone(), r)));
-                }
+                Ok(listing) => listed.push((cloud, listing.region, listing.rows)),
                 Err(diags) => {
                     for mut d in diags.0 {
                         d.summary = format!("{} (cloud {cloud})", d.summary);
@@ -236,12 +234,24 @@ impl CrossCloud {
         if failures.has_errors() {
             return Err(failures);
         }
-        found.sort_by(|(ca, _, a), (cb, _, b)| {
-            b.create_time()
-                .cmp(&a.create_time())
-                .then_with(|| ca.cmp(cb))
-                .then_with(|| a.id().cmp(b.id()))
-        });
+        // Filtering and ordering every cloud's listing is CPU work: off the executor.
+        let stop = ctx.cancel.clone();
+        let found = offload::run(&ctx.cancel, move || {
+            let mut found: Vec<(&'static str, String, ImageRow)> = Vec::new();
+            for (cloud, region, rows) in listed {
+                let (rows, _) = selection.apply(rows, &stop);
+                found.extend(rows.into_iter().map(|r| (cloud, region.clone(), r)));
+            }
+            found.sort_by(|(ca, _, a), (cb, _, b)| {
+                b.create_time()
+                    .cmp(&a.create_time())
+                    .then_with(|| ca.cmp(cb))
+                    .then_with(|| a.id().cmp(b.id()))
+            });
+            found
+        })
+        .await
+        .ok_or_else(|| Diagnostics::from(offload::stopped("filtering images")))?;
         let ids: Vec<String> = found
             .iter()
             .map(|(c, _, r)| format!("{c}:{}", r.id()))
@@ -264,7 +274,9 @@ impl CrossCloud {
             })
             .collect();
         if let Some(path) = args::non_empty(config, "output_file") {
-            write_output_file(path, &images).map_err(Diagnostics::from)?;
+            output_file::write(&ctx.cancel, path, &images)
+                .await
+                .map_err(Diagnostics::from)?;
         }
         let mut map = match config {
             Value::Object(map) => map.clone(),

@@ -10,6 +10,7 @@ use futures_util::future::BoxFuture;
 
 use super::args;
 use super::ids::stable_id;
+use super::{offload, output_file};
 use super::selection::{self, Funnel, Selection};
 use super::{DataSource, ReadOutcome};
 use crate::cloud::normalize::{normalize, Facts, Normalized};
@@ -380,7 +381,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
             block = block.attr(a);
         }
         block = block
-            .attr(output_file_argument())
+            .attr(output_file::argument())
             .attr(Attribute::computed("images", Type::list(object_type(&attrs)))
                 .describe("The matching images, newest first where the API returns creation times (ties by id).")
                 .describe_fields(attrs.iter().map(|a| (a.name, a.description))))
@@ -393,6 +394,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
         args::check_regex(config, "name_regex", &mut diags);
+        args::check_region(config, &mut diags);
         selection::validate(config, &mut diags);
         self.0.validate(config, false, &mut diags);
         diags
@@ -400,7 +402,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
 
     fn read<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, ReadOutcome> {
         Box::pin(async move {
-            let (rows, listing, _) = match select(&*self.0, ctx, config).await {
+            let (rows, listing, _) = match select(&*self.0, ctx, config, Order::Newest).await {
                 Ok(found) => found,
                 Err(diagnostics) => {
                     return ReadOutcome {
@@ -423,7 +425,7 @@ impl<F: ImageFamily> DataSource for Plural<F> {
             ]);
             let objects: Vec<Value> = rows.iter().map(|r| row_object(&attrs, r)).collect();
             if let Some(path) = args::non_empty(config, "output_file") {
-                if let Err(d) = write_output_file(path, &objects) {
+                if let Err(d) = output_file::write(&ctx.cancel, path, &objects).await {
                     diagnostics.push(d);
                     return ReadOutcome {
                         state: None,
@@ -501,6 +503,7 @@ impl<F: ImageFamily> DataSource for Singular<F> {
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
         args::check_regex(config, "name_regex", &mut diags);
+        args::check_region(config, &mut diags);
         selection::validate(config, &mut diags);
         if args::string(config, "most_recent_by") == Some("create_time")
             && !self.0.has_create_time(config)
@@ -519,7 +522,14 @@ impl<F: ImageFamily> DataSource for Singular<F> {
 
     fn read<'a>(&'a self, ctx: &'a ReadContext, config: &'a Value) -> BoxFuture<'a, ReadOutcome> {
         Box::pin(async move {
-            let (mut rows, funnel) = match select(&*self.0, ctx, config).await {
+            let order = if args::string(config, "most_recent_by")
+                .is_some_and(|b| b.eq_ignore_ascii_case("version"))
+            {
+                Order::Version
+            } else {
+                Order::Newest
+            };
+            let (rows, funnel) = match select(&*self.0, ctx, config, order).await {
                 Ok((rows, _, funnel)) => (rows, funnel),
                 Err(diagnostics) => {
                     return ReadOutcome {
@@ -528,11 +538,6 @@ impl<F: ImageFamily> DataSource for Singular<F> {
                     }
                 }
             };
-            if args::string(config, "most_recent_by")
-                .is_some_and(|b| b.eq_ignore_ascii_case("version"))
-            {
-                selection::sort_by_version(&mut rows);
-            }
             let most_recent = args::bool(config, "most_recent").unwrap_or(false);
             let chosen = match (rows.len(), most_recent) {
                 (0, _) => return fail(no_match(config, &funnel)),
@@ -564,30 +569,51 @@ fn fail(d: Diagnostic) -> ReadOutcome {
     }
 }
 
-/// Lists, applies the shared client-side filters (counting the funnel) and orders the result.
+/// How a read orders what the filters kept.
+#[derive(Clone, Copy)]
+enum Order {
+    /// Newest first when the API gives creation times (images without one last), ties by id.
+    Newest,
+    /// `most_recent_by = "version"`: highest version, then newest, then id.
+    Version,
+}
+
+/// Lists, applies the shared client-side filters (counting the funnel) and orders the result. Filtering
+/// and ordering run off the executor: a costly pattern over a large listing is CPU work.
 async fn select<F: ImageFamily>(
     family: &F,
     ctx: &ReadContext,
     config: &Value,
+    order: Order,
 ) -> Result<(Vec<ImageRow>, Listing, Funnel), Diagnostics> {
     let selection = Selection::from_config(config)?;
     let mut listing = family.list(ctx, config).await?;
-    let (mut rows, mut funnel) = selection.apply(std::mem::take(&mut listing.rows));
-    if let Some(prefilter) = listing.prefilter.take() {
-        funnel.stages.insert(0, (prefilter.stage, funnel.api_count));
-        funnel.api_count = prefilter.returned;
-        if !prefilter.misses.is_empty() {
-            funnel.near_misses = selection::closest(prefilter.stage, prefilter.misses);
+    let rows = std::mem::take(&mut listing.rows);
+    let prefilter = listing.prefilter.take();
+    let by_time = family.has_create_time(config);
+    let stop = ctx.cancel.clone();
+    let (rows, funnel) = offload::run(&ctx.cancel, move || {
+        let (mut rows, mut funnel) = selection.apply(rows, &stop);
+        if let Some(prefilter) = prefilter {
+            funnel.stages.insert(0, (prefilter.stage, funnel.api_count));
+            funnel.api_count = prefilter.returned;
+            if !prefilter.misses.is_empty() {
+                funnel.near_misses = selection::closest(prefilter.stage, prefilter.misses);
+            }
         }
-    }
-    if family.has_create_time(config) {
-        // Newest first; images without a time go last; ties by id so the order never depends on the API's.
-        rows.sort_by(|a, b| {
-            b.create_time()
-                .cmp(&a.create_time())
-                .then_with(|| a.id().cmp(b.id()))
-        });
-    }
+        match order {
+            Order::Version => selection::sort_by_version(&mut rows),
+            Order::Newest if by_time => rows.sort_by(|a, b| {
+                b.create_time()
+                    .cmp(&a.create_time())
+                    .then_with(|| a.id().cmp(b.id()))
+            }),
+            Order::Newest => {}
+        }
+        (rows, funnel)
+    })
+    .await
+    .ok_or_else(|| Diagnostics::from(offload::stopped("filtering images")))?;
     Ok((rows, listing, funnel))
 }
 
@@ -737,55 +763,4 @@ pub fn time_value(t: Option<DateTime<Utc>>) -> Value {
         t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
             .unwrap_or_default(),
     )
-}
-
-/// Writes `images` objects as pretty JSON for `output_file`.
-pub(super) fn write_output_file(path: &str, objects: &[Value]) -> Result<(), Diagnostic> {
-    let json = serde_json::Value::Array(objects.iter().map(to_json).collect());
-    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-    let target = expand_home(path);
-    std::fs::write(&target, text + "\n").map_err(|e| {
-        Diagnostic::error(
-            "Cannot write output_file",
-            format!("Writing the images to {:?} failed: {e}. Check that the directory exists and is writable, or remove output_file.", target.display().to_string()),
-        )
-        .at(attr_path(&["output_file"]))
-    })
-}
-
-/// The plural data sources' `output_file` argument.
-pub(super) fn output_file_argument() -> Attribute {
-    Attribute::optional("output_file", Type::String).describe(
-        "Also write `images` as pretty JSON to this file (`~/` means the home directory).",
-    )
-}
-
-/// `~/…` under the home directory, as the clouds' own providers treat `output_file`; anything else as given
-/// (relative paths are relative to where Terraform runs).
-fn expand_home(path: &str) -> std::path::PathBuf {
-    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) if !home.is_empty() => std::path::Path::new(&home).join(rest),
-        _ => std::path::PathBuf::from(path),
-    }
-}
-
-/// A plain JSON rendering of a (wholly known) value, for `output_file`.
-fn to_json(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Null | Value::Unknown => serde_json::Value::Null,
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::String(s) => serde_json::Value::String(s.clone()),
-        Value::Number(n) => n
-            .to_string()
-            .parse::<serde_json::Number>()
-            .map(serde_json::Value::Number)
-            .unwrap_or(serde_json::Value::Null),
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-            serde_json::Value::Array(items.iter().map(to_json).collect())
-        }
-        Value::Map(map) | Value::Object(map) => {
-            serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
-        }
-        Value::Dynamic(_, inner) => to_json(inner),
-    }
 }

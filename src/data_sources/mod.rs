@@ -9,6 +9,8 @@ pub mod credentials;
 mod cross_cloud;
 mod ids;
 pub mod images;
+mod offload;
+mod output_file;
 mod selection;
 mod tencent;
 mod tencent_query;

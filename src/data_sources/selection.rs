@@ -7,6 +7,7 @@ use std::cmp::Reverse;
 
 use chrono::{NaiveDate, Utc};
 use regex::Regex;
+use tokio_util::sync::CancellationToken;
 
 use super::args;
 use super::images::ImageRow;
@@ -188,16 +189,21 @@ impl Selection {
         Ok(Selection { stages })
     }
 
-    /// Applies the stages in order, counting what each keeps.
-    pub fn apply(&self, rows: Vec<ImageRow>) -> (Vec<ImageRow>, Funnel) {
+    /// Applies the stages in order, counting what each keeps. CPU-bound over a large listing (run it off
+    /// the executor); once `stop` fires it gives up early, and what it returns then means nothing.
+    pub fn apply(&self, rows: Vec<ImageRow>, stop: &CancellationToken) -> (Vec<ImageRow>, Funnel) {
         let mut funnel = Funnel {
             api_count: rows.len(),
             ..Default::default()
         };
         let mut kept = rows;
         for stage in &self.stages {
-            let (passed, failed): (Vec<ImageRow>, Vec<ImageRow>) =
-                kept.into_iter().partition(|r| (stage.keep)(r));
+            if stop.is_cancelled() {
+                return (Vec::new(), funnel);
+            }
+            let (passed, failed): (Vec<ImageRow>, Vec<ImageRow>) = kept
+                .into_iter()
+                .partition(|r| !stop.is_cancelled() && (stage.keep)(r));
             funnel.stages.push((stage.name, passed.len()));
             if passed.is_empty() && funnel.near_misses.is_empty() {
                 funnel.near_misses = closest(stage.name, failed);
@@ -394,7 +400,7 @@ mod tests {
         ]);
         let selection =
             Selection::build(&config, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()).unwrap();
-        let (kept, funnel) = selection.apply(rows);
+        let (kept, funnel) = selection.apply(rows, &CancellationToken::new());
         assert!(kept.is_empty());
         assert_eq!(
             funnel.explain().lines().next().unwrap(),
@@ -468,7 +474,7 @@ mod tests {
         let (kept, funnel) =
             Selection::build(&config, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
                 .unwrap()
-                .apply(rows);
+                .apply(rows, &CancellationToken::new());
         assert!(kept.is_empty());
         let ids: Vec<&str> = funnel.near_misses.iter().map(ImageRow::id).collect();
         assert_eq!(ids, ["d", "b", "e"]);
@@ -485,7 +491,7 @@ mod tests {
         let config = Value::object([("architecture", Value::string("arm64"))]);
         let (_, funnel) = Selection::build(&config, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
             .unwrap()
-            .apply(rows(images));
+            .apply(rows(images), &CancellationToken::new());
         let ids: Vec<&str> = funnel.near_misses.iter().map(ImageRow::id).collect();
         // Newest first (i2 is the newest), ties by id (i1 and i4 share a time).
         assert_eq!(ids, ["i2", "i1", "i4"]);
@@ -501,7 +507,7 @@ mod tests {
         let config = Value::object([("exclude_eol", Value::Bool(true))]);
         let (kept, _) = Selection::build(&config, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
             .unwrap()
-            .apply(rows);
+            .apply(rows, &CancellationToken::new());
         let ids: Vec<&str> = kept.iter().map(ImageRow::id).collect();
         assert_eq!(ids, ["new", "unknown"]);
     }

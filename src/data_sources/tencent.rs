@@ -66,9 +66,8 @@ fn client(
     }
     credentials::require_known(&ctx.settings, &credentials::TENCENT, &unused)?;
     let settings = &ctx.settings.tencent;
-    let Some(region) = args::non_empty(config, "region")
-        .map(str::to_string)
-        .or_else(|| settings.region.clone().filter(|r| !r.is_empty()))
+    let Some(region) = credentials::region(config, settings, &credentials::TENCENT)?
+        .map(|r| r.to_string())
     else {
         let diagnostic = Diagnostic::error(
             "Missing Tencent Cloud region",

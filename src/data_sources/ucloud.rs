@@ -50,9 +50,8 @@ fn client(ctx: &ReadContext, config: &Value) -> Result<UCloudClient, Diagnostics
     let settings = &ctx.settings.ucloud;
     let (public_key, private_key) = credentials::require(settings, &credentials::UCLOUD)?;
     // UCloud has no default region: every request must name one.
-    let region = args::non_empty(config, "region")
-        .map(str::to_string)
-        .or_else(|| settings.region.clone().filter(|r| !r.trim().is_empty()))
+    let region = credentials::region(config, settings, &credentials::UCLOUD)?
+        .map(|r| r.to_string())
         .ok_or_else(|| {
             Diagnostics::from(Diagnostic::error(
                 "Missing UCloud region",

@@ -7,6 +7,7 @@ use url::Url;
 
 use super::diagnostics::{attr_path, Diagnostic, Diagnostics};
 use super::duration;
+use crate::cloud::Region;
 use crate::cty::{Type, Value};
 use crate::schema::{Attribute, Block, Nesting, Schema};
 use crate::secret::Secret;
@@ -51,7 +52,11 @@ pub struct CloudSettings {
     /// Baidu access key, UCloud public key or Tencent secret id: safe to show.
     pub key_id: Option<String>,
     pub secret: Option<Secret>,
+    /// Checked against the shape of region names (`cloud::Region`) when it comes from the block.
     pub region: Option<String>,
+    /// Why the region from the environment variable cannot be used; reported by reads of this cloud that
+    /// do not set their own region, as for the endpoint below.
+    pub region_env_error: Option<String>,
     pub endpoint: Option<Url>,
     /// Why the endpoint from the environment variable cannot be used. It is reported by reads of this
     /// cloud only: a stray variable must not break configurations that never call the cloud.
@@ -384,7 +389,34 @@ impl Reader<'_> {
         };
         let key_id = setting(self, cloud.key_id.0, Some(cloud.key_id.1));
         let secret = setting(self, cloud.secret.0, Some(cloud.secret.1)).map(Secret::new);
-        let region = setting(self, "region", Some(cloud.region_env));
+        let mut region_env_error = None;
+        let region = match setting(self, "region", None) {
+            Some(text) => match Region::parse(&text) {
+                Ok(_) => Some(text),
+                Err(why) => {
+                    self.error(&[cloud.name, "region"], "Invalid region", why);
+                    None
+                }
+            },
+            // Unknown until apply: the environment's value must not stand in for it.
+            None if self
+                .unknown
+                .iter()
+                .any(|p| *p == format!("{}.region", cloud.name)) =>
+            {
+                None
+            }
+            None => env(cloud.region_env).and_then(|text| match Region::parse(&text) {
+                Ok(_) => Some(text),
+                Err(why) => {
+                    region_env_error = Some(format!(
+                        "The environment variable {} is not a usable region: {why}",
+                        cloud.region_env
+                    ));
+                    None
+                }
+            }),
+        };
         let project_id = if cloud.name == "ucloud" {
             setting(self, "project_id", Some("UCLOUD_PROJECT_ID"))
         } else {
@@ -422,6 +454,7 @@ impl Reader<'_> {
             key_id,
             secret,
             region,
+            region_env_error,
             endpoint,
             endpoint_env_error,
             project_id,

@@ -18,6 +18,7 @@ use crate::cloud::http::{ApiCall, HttpRequest, HttpResponse};
 use crate::cloud::paging::{collect_marker_pages, MarkerPage};
 use crate::cloud::policy::classify;
 use crate::cloud::wire::{body_request_id, decode, malformed};
+use crate::cloud::region::Region;
 use crate::secret::Secret;
 
 /// The provider's default region.
@@ -34,8 +35,8 @@ const CONTENT_TYPE: &str = "application/json;charset=utf-8";
 const ACTION_LIST: &str = "ListImages";
 const ACTION_BY_SPEC: &str = "GetAvailableImagesBySpec";
 
-/// `https://bcc.{region}.baidubce.com`.
-pub fn default_endpoint(region: &str) -> String {
+/// `https://bcc.{region}.baidubce.com`; a checked [`Region`] cannot choose another host or port.
+pub fn default_endpoint(region: &Region) -> String {
     format!("https://bcc.{region}.baidubce.com")
 }
 
