@@ -279,8 +279,8 @@ fn endpoint_passwords_are_never_echoed_and_bad_key_ids_are_named() {
 }
 
 /// Issue "Hostile world" §4, through Terraform: TLS to a plain-http port, an untrusted certificate, then
-/// the same certificate trusted through `SSL_CERT_FILE` but for another name, and a redirect to a
-/// sign-in page. Each says what happened and what to do, in the user's terms.
+/// the same certificate trusted through `SSL_CERT_FILE` (or `SSL_CERT_DIR`) but for another name, and a
+/// redirect to a sign-in page. Each says what happened and what to do, in the user's terms.
 #[test]
 fn wrong_servers_are_explained() {
     let emulator = Emulator::start();
@@ -340,7 +340,13 @@ fn wrong_servers_are_explained() {
             assert!(!text.contains(stale), "{tf:?}: {stale:?} in\n{text}");
         }
 
-        let run = plan(&ws, &[("SSL_CERT_FILE", ca_file.to_str().expect("utf-8"))]);
+        // SSL_CERT_FILE for one release, SSL_CERT_DIR (a directory holding the file) for the other.
+        let trust = if tf.version == "1.0.3" {
+            ("SSL_CERT_FILE", ca_file.to_str().expect("utf-8"))
+        } else {
+            ("SSL_CERT_DIR", dir.path().to_str().expect("utf-8"))
+        };
+        let run = plan(&ws, &[trust]);
         fails_with(&run, &[
             &format!("the certificate of the server at {front} was issued for another host name")[..],
             "Check the host name in the endpoint in the provider's ucloud block (or CLOUDIMAGE_UCLOUD_ENDPOINT)",
