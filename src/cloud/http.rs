@@ -1,5 +1,8 @@
-//! The one HTTP executor of the cloud layer: a single `reqwest::Client` (rustls), a per-attempt
-//! timeout, bounded body reads, retries with backoff, and prompt cancellation.
+//! The one HTTP executor of the cloud layer: `reqwest` clients (rustls) built on first use — a direct one
+//! for loopback URLs and one with the environment's proxies ([`ProxySettings`]) for the rest — a
+//! per-attempt timeout, bounded body reads, retries with backoff, and prompt cancellation. Failures a
+//! user can act on (redirects, TLS and certificates, DNS, proxies) are classified as a
+//! [`NetworkProblem`].
 //!
 //! Callers pass a `build` closure that signs a fresh [`HttpRequest`] on every attempt (timestamps and
 //! nonces must be new) and a `parse` closure that turns an [`HttpResponse`] into a value or a

@@ -314,7 +314,10 @@ fn proxy_variables_are_read_like_curl_and_go() {
             .map(|o| (o.variable, o.address, o.socks))
     };
     let https = "https://api.example/";
-    let cases: &[(&[(&str, &str)], Option<(&str, &str, bool)>)] = &[
+    type Vars = &'static [(&'static str, &'static str)];
+    /// The variable, the proxy's address and whether it is SOCKS.
+    type Want = Option<(&'static str, &'static str, bool)>;
+    let cases: &[(Vars, Want)] = &[
         (&[], None),
         (
             &[("HTTPS_PROXY", "http://u:pw@10.1.1.1:3128")],
@@ -510,12 +513,25 @@ async fn refusing_socks5() -> (std::net::SocketAddr, Arc<std::sync::Mutex<Vec<u8
                 continue;
             }
             let _ = tcp.write_all(&[5, 0]).await;
-            let mut request = [0u8; 512];
-            let n = tcp.read(&mut request).await.unwrap_or(0);
+            // VER CMD RSV ATYP, then a domain name (length first) or an address, then the port.
+            let mut request = vec![0u8; 5];
+            if tcp.read_exact(&mut request).await.is_err() {
+                continue;
+            }
+            let rest = match request[3] {
+                1 => 4 - 1 + 2,
+                3 => request[4] as usize + 2,
+                _ => 16 - 1 + 2,
+            };
+            let mut tail = vec![0u8; rest];
+            if tcp.read_exact(&mut tail).await.is_err() {
+                continue;
+            }
+            request.extend_from_slice(&tail);
             record
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
-                .extend_from_slice(&request[..n]);
+                .extend_from_slice(&request);
             let _ = tcp.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]).await;
         }
     });
