@@ -6,7 +6,8 @@ use std::fmt;
 
 use url::Url;
 
-/// Why an endpoint string was rejected.
+/// Why an endpoint string was rejected. Each variant holds the endpoint as written but with any
+/// `user:password@` part replaced by `***@` ([`redact`]): these messages end up in diagnostics and logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EndpointError {
     #[error("endpoint {0:?} is not a valid url")]
@@ -15,8 +16,26 @@ pub enum EndpointError {
     Scheme(String),
     #[error("endpoint {0:?} has no host")]
     NoHost(String),
-    #[error("endpoint {0:?} must not carry credentials, a query or a fragment")]
+    #[error("endpoint {0:?} must not carry a user name or password (requests are signed with the cloud's keys instead)")]
+    Credentials(String),
+    #[error("endpoint {0:?} must not carry a query or a fragment")]
     Extra(String),
+}
+
+/// `raw` with everything between the scheme (or the start) and the last `@` replaced by `***`, so a
+/// password in `https://user:secret@host` is never repeated. Deliberately cruder than URL parsing:
+/// it must also hide credentials in strings that do not parse (a password holding `/` or `#`), at the
+/// cost of also hiding an odd path such as `/a@b`.
+pub fn redact(raw: &str) -> String {
+    let Some(at) = raw.rfind('@') else {
+        return raw.to_string();
+    };
+    let start = raw
+        .find("://")
+        .map(|i| i + 3)
+        .filter(|&i| i <= at)
+        .unwrap_or(0);
+    format!("{}***{}", &raw[..start], &raw[at..])
 }
 
 /// A parsed API endpoint.
@@ -35,20 +54,20 @@ impl Endpoint {
         } else {
             format!("https://{trimmed}")
         };
-        let url = Url::parse(&with_scheme).map_err(|_| EndpointError::Invalid(raw.into()))?;
+        let shown = || redact(raw);
+        let url = Url::parse(&with_scheme).map_err(|_| EndpointError::Invalid(shown()))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(EndpointError::Scheme(raw.into()));
+            return Err(EndpointError::Scheme(shown()));
         }
         let host = match url.host_str() {
             Some(h) if !h.is_empty() => h.to_string(),
-            _ => return Err(EndpointError::NoHost(raw.into())),
+            _ => return Err(EndpointError::NoHost(shown())),
         };
-        if !url.username().is_empty()
-            || url.password().is_some()
-            || url.query().is_some()
-            || url.fragment().is_some()
-        {
-            return Err(EndpointError::Extra(raw.into()));
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(EndpointError::Credentials(shown()));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(EndpointError::Extra(shown()));
         }
         // `Url::port` is None for the scheme's default port, which is exactly when the Host
         // header omits it.
@@ -85,21 +104,26 @@ impl Endpoint {
     }
 }
 
-/// `http://` to a host that is not `localhost`, `127.0.0.0/8` or `::1`.
+/// `http://` to a host that is not loopback ([`is_loopback`]).
 pub fn is_plaintext_remote(url: &Url) -> bool {
-    if url.scheme() != "http" {
-        return false;
-    }
-    let loopback = match url.host() {
+    url.scheme() == "http" && !is_loopback(url)
+}
+
+/// The URL's host is this machine: `localhost` or a name under `.localhost` (RFC 6761), an address in
+/// `127.0.0.0/8`, `::1`, or an IPv4-mapped `::ffff:127.x.y.z`. Requests to such a host never go through a
+/// proxy, as Go's `ProxyFromEnvironment` (used by the clouds' own providers) never proxies them.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
         Some(url::Host::Domain(d)) => {
             let d = d.trim_end_matches('.').to_ascii_lowercase();
             d == "localhost" || d.ends_with(".localhost")
         }
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
         None => false,
-    };
-    !loopback
+    }
 }
 
 impl fmt::Debug for Endpoint {
@@ -140,6 +164,55 @@ mod tests {
             let e = Endpoint::parse(raw).expect(raw);
             assert_eq!(e.is_plaintext_remote(), want, "{raw}");
         }
+    }
+
+    #[test]
+    fn loopback_table() {
+        let cases = [
+            ("http://127.0.0.1:18080", true),
+            ("https://127.255.0.9", true),
+            ("http://localhost", true),
+            ("https://Emu.LocalHost.:8443", true),
+            ("http://[::1]:9000", true),
+            ("http://[::ffff:127.0.0.1]", true),
+            ("https://bcc.bj.baidubce.com", false),
+            ("https://localhost.example.com", false),
+            ("https://notlocalhost", false),
+            ("http://10.0.0.5", false),
+            ("http://0.0.0.0", false),
+            ("http://[::ffff:10.0.0.1]", false),
+            ("http://[2001:db8::1]", false),
+        ];
+        for (raw, want) in cases {
+            let url = Url::parse(raw).expect(raw);
+            assert_eq!(is_loopback(&url), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn errors_never_repeat_a_password() {
+        let cases = [
+            ("https://user:s3cret@x.example", "https://***@x.example"),
+            ("user:s3cret@x.example:8443", "***@x.example:8443"),
+            ("https://u:pa/s3cret@x.example", "https://***@x.example"),
+            (
+                "https://u:s3cret@x.example/?a=1",
+                "https://***@x.example/?a=1",
+            ),
+            ("ftp://u:s3cret@x.example", "ftp://***@x.example"),
+            ("https://u:s3cret@", "https://***@"),
+        ];
+        for (raw, shown) in cases {
+            assert_eq!(redact(raw), shown, "{raw}");
+            let err = Endpoint::parse(raw).expect_err(raw).to_string();
+            assert!(!err.contains("s3cret") && !err.contains("user:"), "{err}");
+            assert!(err.contains(shown), "{err}");
+        }
+        assert_eq!(redact("https://x.example/a"), "https://x.example/a");
+        assert_eq!(
+            Endpoint::parse("https://user:s3cret@x.example").expect_err("userinfo"),
+            EndpointError::Credentials("https://***@x.example".into())
+        );
     }
 
     #[test]

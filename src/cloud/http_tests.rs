@@ -264,3 +264,439 @@ fn excerpts_are_short_and_printable() {
     assert!(long.ends_with('…'));
     assert_eq!(excerpt(&[0xff, 0xfe, b'a']), "\u{fffd}\u{fffd}a");
 }
+
+// ---- Hostile networks: proxies, TLS, DNS, redirects, header values ----------------------------------
+
+use crate::cloud::test_server::{tls_server, RawServer, TestCa};
+
+const REFUSE_502: &[u8] =
+    b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+
+/// A proxy environment with these variables only.
+fn proxies(vars: &[(&str, &str)]) -> ProxySettings {
+    let vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    ProxySettings::from_env(&move |name| {
+        vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    })
+}
+
+/// No retries, and the given proxies.
+fn proxied(vars: &[(&str, &str)]) -> HttpExecutor {
+    executor(0, 5000).with_proxies(proxies(vars))
+}
+
+/// The error of one GET to `url`.
+async fn failure(exec: &HttpExecutor, url: &str) -> CloudError {
+    exec.execute(
+        &call(),
+        builder(url.to_string(), Arc::default()),
+        parse_text,
+    )
+    .await
+    .err()
+    .unwrap_or_else(|| panic!("{url}: expected an error"))
+}
+
+fn problem(err: &CloudError) -> NetworkProblem {
+    network_problem(err)
+        .cloned()
+        .unwrap_or_else(|| panic!("unclassified: {}", err.message()))
+}
+
+#[test]
+fn proxy_variables_are_read_like_curl_and_go() {
+    let origin = |settings: &ProxySettings, url: &str| {
+        settings
+            .origin_for(&Url::parse(url).unwrap_or_else(|e| panic!("{e}")))
+            .map(|o| (o.variable, o.address, o.socks))
+    };
+    let https = "https://api.example/";
+    type Vars = &'static [(&'static str, &'static str)];
+    /// The variable, the proxy's address and whether it is SOCKS.
+    type Want = Option<(&'static str, &'static str, bool)>;
+    let cases: &[(Vars, Want)] = &[
+        (&[], None),
+        (
+            &[("HTTPS_PROXY", "http://u:pw@10.1.1.1:3128")],
+            Some(("HTTPS_PROXY", "10.1.1.1:3128", false)),
+        ),
+        (
+            &[("https_proxy", "proxy.corp")],
+            Some(("https_proxy", "proxy.corp:80", false)),
+        ),
+        (
+            &[("HTTPS_PROXY", ""), ("https_proxy", "p2:1")],
+            Some(("https_proxy", "p2:1", false)),
+        ),
+        (
+            &[("ALL_PROXY", "socks5h://s.corp")],
+            Some(("ALL_PROXY", "s.corp:1080", true)),
+        ),
+        (
+            &[
+                ("ALL_PROXY", "socks5://s:9"),
+                ("HTTPS_PROXY", "https://h:8443"),
+            ],
+            Some(("HTTPS_PROXY", "h:8443", false)),
+        ),
+        // HTTP_PROXY is for http URLs only.
+        (&[("HTTP_PROXY", "http://h:1")], None),
+        // A CGI process may have HTTP_PROXY from a request header (httpoxy): no variable is trusted.
+        (
+            &[("REQUEST_METHOD", "GET"), ("HTTPS_PROXY", "http://h:1")],
+            None,
+        ),
+    ];
+    for (vars, want) in cases {
+        let settings = proxies(vars);
+        assert_eq!(
+            origin(&settings, https),
+            want.map(|(v, a, s)| (v, a.to_string(), s)),
+            "{vars:?}"
+        );
+        // Loopback endpoints never have a proxy.
+        assert_eq!(origin(&settings, "http://127.0.0.1:1/"), None, "{vars:?}");
+        assert_eq!(
+            origin(&settings, "https://emu.localhost/"),
+            None,
+            "{vars:?}"
+        );
+        assert!(!format!("{settings:?}").contains("pw"), "{settings:?}");
+    }
+    let http = proxies(&[("HTTP_PROXY", "http://h:1"), ("ALL_PROXY", "http://a:2")]);
+    assert_eq!(
+        origin(&http, "http://api.example/"),
+        Some(("HTTP_PROXY", "h:1".into(), false))
+    );
+    assert_eq!(
+        origin(&http, https),
+        Some(("ALL_PROXY", "a:2".into(), false))
+    );
+}
+
+#[tokio::test]
+async fn unusable_proxy_variables_are_named_without_their_value() {
+    for (value, why) in [
+        (
+            "ftp://user:pw@proxy.corp:21",
+            "uses ftp://, which is not a proxy scheme",
+        ),
+        ("http://user:pw@[::1", "is not a URL"),
+    ] {
+        let err = failure(&proxied(&[("HTTPS_PROXY", value)]), "https://api.example/").await;
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(
+            err.message()
+                .contains(&format!("the proxy variable HTTPS_PROXY {why}")),
+            "{}",
+            err.message()
+        );
+        assert!(!format!("{err} {err:?}").contains("pw"), "{err:?}");
+    }
+}
+
+#[tokio::test]
+async fn loopback_requests_never_use_a_proxy() {
+    let proxy = RawServer::start(REFUSE_502).await;
+    let server = TestServer::start(|_, _| Reply::json(200, "ok")).await;
+    let url = format!("http://{}", proxy.addr);
+    let vars: Vec<(&str, &str)> = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"]
+        .into_iter()
+        .map(|v| (v, url.as_str()))
+        .collect();
+    let exec = proxied(&vars);
+    for target in [
+        format!("http://{}/?Signature=abc", server.addr),
+        format!("http://localhost.:{}/", server.addr.port()),
+    ] {
+        let got = exec
+            .execute(&call(), builder(target.clone(), Arc::default()), parse_text)
+            .await;
+        assert_eq!(got.ok().as_deref(), Some("ok"), "{target}");
+    }
+    assert_eq!(server.count(), 2);
+    assert_eq!(proxy.seen(), "", "the proxy saw a request");
+    // Only the direct client was built.
+    let debug = format!("{:?}", exec.client);
+    assert!(
+        debug.starts_with("LazyClient(direct built, proxied not built yet"),
+        "{debug}"
+    );
+}
+
+#[tokio::test]
+async fn other_hosts_go_through_the_proxy_and_its_refusal_is_named() {
+    let proxy = RawServer::start(REFUSE_502).await;
+    let url = format!("http://user:pw@{}", proxy.addr);
+    let err = failure(
+        &proxied(&[("HTTPS_PROXY", &url)]),
+        "https://example.invalid/",
+    )
+    .await;
+    assert!(
+        proxy
+            .seen()
+            .starts_with("CONNECT example.invalid:443 HTTP/1.1\r\n"),
+        "{}",
+        proxy.seen()
+    );
+    assert_eq!(err.kind(), ErrorKind::Network);
+    assert_eq!(
+        err.message(),
+        format!(
+            "request to https://example.invalid failed: the proxy {} (set by HTTPS_PROXY) refused to connect to example.invalid:443",
+            proxy.addr
+        )
+    );
+    assert!(matches!(
+        problem(&err),
+        NetworkProblem::ProxyRefused { status: None, .. }
+    ));
+    assert!(!format!("{err} {err:?}").contains("pw@"), "{err:?}");
+
+    let wants_auth = RawServer::start(
+        b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n",
+    )
+    .await;
+    let url = format!("http://{}", wants_auth.addr);
+    let err = failure(&proxied(&[("ALL_PROXY", &url)]), "https://example.invalid/").await;
+    assert!(
+        err.message().ends_with(&format!(
+            "the proxy {} (set by ALL_PROXY) refused to connect to example.invalid:443: it answered HTTP 407 Proxy Authentication Required",
+            wants_auth.addr
+        )),
+        "{}",
+        err.message()
+    );
+
+    // Nobody listens there.
+    let closed = {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        l.local_addr().unwrap_or_else(|e| panic!("{e}"))
+    };
+    for scheme in ["http", "socks5h"] {
+        let url = format!("{scheme}://{closed}");
+        let err = failure(
+            &proxied(&[("https_proxy", &url)]),
+            "https://example.invalid/",
+        )
+        .await;
+        assert_eq!(
+            err.message(),
+            format!(
+                "request to https://example.invalid failed: the proxy {closed} (set by https_proxy) could not be reached: connection refused"
+            ),
+            "{scheme}"
+        );
+    }
+}
+
+/// A SOCKS5 server that accepts the greeting, records the CONNECT request and refuses it (reply 5,
+/// "connection refused").
+async fn refusing_socks5() -> (std::net::SocketAddr, Arc<std::sync::Mutex<Vec<u8>>>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    let seen: Arc<std::sync::Mutex<Vec<u8>>> = Arc::default();
+    let record = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            let mut greeting = [0u8; 3];
+            if tcp.read_exact(&mut greeting).await.is_err() {
+                continue;
+            }
+            let _ = tcp.write_all(&[5, 0]).await;
+            // VER CMD RSV ATYP, then a domain name (length first) or an address, then the port.
+            let mut request = vec![0u8; 5];
+            if tcp.read_exact(&mut request).await.is_err() {
+                continue;
+            }
+            let rest = match request[3] {
+                1 => 4 - 1 + 2,
+                3 => request[4] as usize + 2,
+                _ => 16 - 1 + 2,
+            };
+            let mut tail = vec![0u8; rest];
+            if tcp.read_exact(&mut tail).await.is_err() {
+                continue;
+            }
+            request.extend_from_slice(&tail);
+            record
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend_from_slice(&request);
+            let _ = tcp.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]).await;
+        }
+    });
+    (addr, seen)
+}
+
+#[tokio::test]
+async fn socks5h_proxies_are_used_and_their_refusal_is_named() {
+    let (addr, seen) = refusing_socks5().await;
+    let url = format!("socks5h://{addr}");
+    let err = failure(&proxied(&[("ALL_PROXY", &url)]), "https://example.invalid/").await;
+    // CONNECT (1) to a domain name (3) of 15 bytes, port 443: the name is left to the proxy.
+    let mut want = vec![5, 1, 0, 3, 15];
+    want.extend_from_slice(b"example.invalid");
+    want.extend_from_slice(&443u16.to_be_bytes());
+    assert_eq!(*seen.lock().unwrap_or_else(|p| p.into_inner()), want);
+    assert_eq!(
+        err.message(),
+        format!(
+            "request to https://example.invalid failed: the proxy {addr} (set by ALL_PROXY) refused to connect to example.invalid:443: the SOCKS server answered \"connection refused\""
+        )
+    );
+}
+
+#[tokio::test]
+async fn tls_to_a_plain_http_port_says_so_and_is_not_retried() {
+    let plain = RawServer::start(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n").await;
+    let err = failure(&executor(3, 5000), &format!("https://{}/", plain.addr)).await;
+    assert_eq!(
+        err.message(),
+        format!(
+            "request to https://{0} failed: the server at {0} does not speak TLS (https)",
+            plain.addr
+        )
+    );
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert_eq!(
+        err.attempts(),
+        1,
+        "a plain-http server will not start speaking TLS"
+    );
+    assert!(matches!(
+        problem(&err),
+        NetworkProblem::NotTls { loopback: true, .. }
+    ));
+}
+
+#[tokio::test]
+async fn untrusted_and_expired_certificates_say_so() {
+    let ca = TestCa::new();
+    let cases = [
+        (TestCa::self_signed_ca(&["127.0.0.1"]), "is not trusted by this machine (it is self-signed or issued by a certificate authority this machine does not know)"),
+        (ca.leaf(&["127.0.0.1"], false), "is not trusted by this machine (it is self-signed or issued by a certificate authority this machine does not know)"),
+        (ca.leaf(&["127.0.0.1"], true), "has expired"),
+    ];
+    for (identity, what) in cases {
+        let (addr, handshakes) = tls_server(identity).await;
+        let err = failure(&executor(2, 5000), &format!("https://{addr}/")).await;
+        assert_eq!(
+            err.message(),
+            format!(
+                "request to https://{addr} failed: the certificate of the server at {addr} {what}"
+            )
+        );
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert_eq!(
+            *handshakes.lock().unwrap_or_else(|p| p.into_inner()),
+            1,
+            "not retried"
+        );
+        for raw in ["CaUsedAsEndEntity", "UnknownIssuer", "Expired"] {
+            assert!(!err.message().contains(raw), "{}", err.message());
+        }
+    }
+}
+
+#[tokio::test]
+async fn unresolvable_hosts_are_named() {
+    // `.invalid` never resolves (RFC 6761): the resolver answers without asking any server, and the
+    // final dot keeps it from trying search domains.
+    let err = failure(&executor(0, 5000), "https://cloud.example.invalid./").await;
+    assert_eq!(
+        err.message(),
+        "request to https://cloud.example.invalid. failed: the host name cloud.example.invalid. could not be resolved to an address (DNS)"
+    );
+    assert_eq!(err.kind(), ErrorKind::Network);
+    assert!(!err.message().contains("AAAA"));
+}
+
+#[tokio::test]
+async fn redirects_name_their_status_and_target_origin_only() {
+    let cases = [
+        (
+            "https://portal.example:8443/login?session=s3cret#x",
+            "HTTP 302 Found, a redirect to https://portal.example:8443;",
+        ),
+        (
+            "/other/path?token=s3cret",
+            "HTTP 302 Found, a redirect to http://127.0.0.1:PORT;",
+        ),
+        ("javascript:alert(1)", "HTTP 302 Found, a redirect;"),
+    ];
+    for (location, want) in cases {
+        let server = TestServer::start(move |_, _| {
+            Reply::json(302, "<html>portal s3cret</html>").header("location", location)
+        })
+        .await;
+        let err = failure(&executor(3, 5000), &server.url()).await;
+        let want = want.replace("PORT", &server.addr.port().to_string());
+        assert!(
+            err.message().starts_with(&format!(
+                "request to {} failed: the endpoint answered {want} redirects are never followed",
+                server.url()
+            )),
+            "{}",
+            err.message()
+        );
+        assert!(!format!("{err}").contains("s3cret"), "{err}");
+        assert_eq!(
+            (err.kind(), err.status(), err.attempts()),
+            (ErrorKind::Config, Some(302), 1)
+        );
+        assert_eq!(server.count(), 1, "never followed, never retried");
+    }
+}
+
+#[tokio::test]
+async fn unsendable_header_values_name_the_credential_not_the_value() {
+    let server = TestServer::start(|_, _| Reply::json(200, "ok")).await;
+    let send = |credential_id: &'static str, header: &'static str, value: &'static str| {
+        let url = server.url();
+        async move {
+            let call = ApiCall {
+                cloud: Cloud::Baidu,
+                action: "ListImages",
+                credential_id: credential_id.into(),
+            };
+            executor(0, 5000)
+                .execute(
+                    &call,
+                    || {
+                        Ok(HttpRequest {
+                            method: reqwest::Method::GET,
+                            url: Url::parse(&url).unwrap_or_else(|e| panic!("{e}")),
+                            headers: vec![(header.into(), value.into())],
+                            body: Vec::new(),
+                        })
+                    },
+                    parse_text,
+                )
+                .await
+                .err()
+                .unwrap_or_else(|| panic!("expected an error"))
+        }
+    };
+    let err = send("AK\n", "authorization", "bce-auth-v1/AK\n/2019/sig-s3cret").await;
+    assert_eq!(
+        err.message(),
+        "the access key cannot be sent in the authorization header: it contains a line break"
+    );
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    let err = send("AK", "x-region", "bj\u{7f}").await;
+    assert_eq!(
+        err.message(),
+        "the x-region header would contain a control character"
+    );
+    assert_eq!(server.count(), 0);
+}

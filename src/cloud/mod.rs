@@ -39,6 +39,6 @@ pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
 pub use context::CloudContext;
 pub use endpoint::{Endpoint, EndpointError};
 pub use error::{Cloud, CloudError, ErrorKind};
-pub use http::{HttpExecutor, HttpInitError, HttpSettings};
+pub use http::{HttpExecutor, HttpInitError, HttpSettings, ProxySettings};
 pub use policy::BackoffPolicy;
 pub use region::Region;

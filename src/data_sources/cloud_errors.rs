@@ -1,9 +1,12 @@
 //! Cloud-layer errors worded as Terraform diagnostics: the summary says what failed, the detail carries
 //! the API action, HTTP status, the cloud's code and message, the request id, and what to do next.
 
-use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::error::{Cloud, CloudError, ErrorKind};
+use crate::cloud::http::{network_problem, CertificateProblem, NetworkProblem};
 use crate::cloud::policy::is_retryable_code;
 use crate::provider::Diagnostic;
+
+use super::credentials;
 
 /// `what` completes "Failed to …", e.g. "list images".
 pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
@@ -31,7 +34,19 @@ pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
     if err.attempts() > 1 {
         lines.push(format!("Attempts: {}", err.attempts()));
     }
-    let hint = match err.kind() {
+    let hint = match (network_problem(err), err.kind()) {
+        (Some(problem), _) => network_hint(problem, cloud),
+        (None, kind) => kind_hint(err, kind),
+    };
+    lines.push(String::new());
+    lines.push(hint);
+    Diagnostic::error(summary, lines.join("\n"))
+}
+
+/// What to do about an error of `kind` that is not a recognised network problem.
+fn kind_hint(err: &CloudError, kind: ErrorKind) -> String {
+    let cloud = err.cloud();
+    match kind {
         ErrorKind::Auth => {
             let used = err
                 .credential_id()
@@ -66,10 +81,70 @@ pub fn diagnostic(err: &CloudError, what: &str) -> Diagnostic {
             endpoint_variable(cloud.id())
         ),
         _ => "The cloud rejected the request; its error code and message above say why. Check this data source's arguments (region, ids, filters) against them.".to_string(),
-    };
-    lines.push(String::new());
-    lines.push(hint);
-    Diagnostic::error(summary, lines.join("\n"))
+    }
+}
+
+/// What to do about a network problem the message above names.
+fn network_hint(problem: &NetworkProblem, cloud: Cloud) -> String {
+    let endpoint = format!(
+        "the endpoint in the provider's {} block (or {})",
+        cloud.id(),
+        endpoint_variable(cloud.id())
+    );
+    match problem {
+        NetworkProblem::Redirect { .. } => format!(
+            "A redirect means this is not the cloud's API: either the endpoint is wrong, or this network sends requests to a proxy or a sign-in page (captive portal). Check {endpoint}; on such a network, sign in, or set HTTPS_PROXY to its proxy."
+        ),
+        NetworkProblem::NotTls { host_port, loopback: true } => format!(
+            "If it serves plain http, write the endpoint as http://{host_port} (an endpoint without a scheme means https); otherwise check its port. That is {endpoint}."
+        ),
+        NetworkProblem::NotTls { .. } => format!(
+            "Check the port in {endpoint}: credentials go to another machine over https only (an endpoint without a scheme means https), so it must be the server's https port."
+        ),
+        NetworkProblem::UntrustedCertificate { .. } => format!(
+            "If your network uses its own certificate authority (a TLS-inspecting proxy, a private endpoint), point SSL_CERT_FILE at a PEM file holding it, or SSL_CERT_DIR at a directory of them. Either replaces this machine's list of trusted authorities, so include any public ones still needed. Otherwise check {endpoint}."
+        ),
+        NetworkProblem::BadCertificate { why: CertificateProblem::NotYetValid, .. } => format!(
+            "Check this machine's clock and time zone, then {endpoint}."
+        ),
+        NetworkProblem::BadCertificate { why: CertificateProblem::WrongName, .. } => format!(
+            "Check the host name in {endpoint}: the server's certificate is for other names (an IP address or an alias of the host fails this way). Behind a TLS-inspecting proxy, its certificate is the one presented."
+        ),
+        NetworkProblem::BadCertificate { .. } => format!(
+            "The server's certificate cannot be fixed on this machine: check that {endpoint} names the right server. Behind a TLS-inspecting proxy, its certificate is the one presented."
+        ),
+        NetworkProblem::UnresolvedHost { .. } => format!(
+            "Check the host name in {endpoint} (or the region it is made from), and that this machine's DNS resolves names. Where only a proxy can resolve them, set HTTPS_PROXY (socks5h:// for a SOCKS proxy)."
+        ),
+        NetworkProblem::ProxyRefused { proxy, status: Some(407), .. } => format!(
+            "The proxy wants credentials: give them in {}, as http://user:password@host:port, or ask its administrators for access.",
+            proxy.variable
+        ),
+        NetworkProblem::ProxyRefused { proxy, target, .. } => format!(
+            "Check that the proxy set by {} lets this machine connect to {target}, or add the host to NO_PROXY to connect to it directly.",
+            proxy.variable
+        ),
+        NetworkProblem::ProxyUnreachable { proxy, .. } => format!(
+            "Check {}: the proxy's host and port, and that it is running; unset it to connect directly.",
+            proxy.variable
+        ),
+        NetworkProblem::UnsendableHeader { credential: Some(_), .. } => {
+            let names = credential_names(cloud);
+            format!(
+                "Check {} in the provider's {} block, or {} when the block does not set it: a key id is plain ASCII text. A value read with file() keeps the file's last line break; trimspace() removes it.",
+                names.key_id.0, names.block, names.key_id.1
+            )
+        }
+        NetworkProblem::UnsendableHeader { .. } => "Check this data source's arguments and the provider's settings for line breaks or non-ASCII text: a value read with file() keeps the file's last line break; trimspace() removes it.".to_string(),
+    }
+}
+
+fn credential_names(cloud: Cloud) -> &'static credentials::Names {
+    match cloud {
+        Cloud::Baidu => &credentials::BAIDU,
+        Cloud::UCloud => &credentials::UCLOUD,
+        Cloud::Tencent => &credentials::TENCENT,
+    }
 }
 
 /// A code the cloud's SDK retries as a passing failure (e.g. UCloud's RetCode >= 2000).

@@ -3,6 +3,7 @@
 
 use super::args;
 use crate::cloud::endpoint::Endpoint;
+use crate::cloud::http::unsendable;
 use crate::cloud::Region;
 use crate::cty::Value;
 use crate::provider::config::{CloudSettings, ProviderSettings};
@@ -73,10 +74,23 @@ pub fn require_known(
     .into())
 }
 
-/// The key id and secret, or an error naming what to set.
+/// The key id and secret, or an error naming what to set (or what is wrong with the key id).
 pub fn require(settings: &CloudSettings, names: &Names) -> Result<(String, Secret), Diagnostics> {
     match (&settings.key_id, &settings.secret) {
         (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => {
+            if let Some(why) = unsendable(id) {
+                // Caught here, with the names to fix, rather than as a header the request cannot carry.
+                return Err(Diagnostic::error(
+                    format!("Invalid {} {}", names.title, names.key_id.0),
+                    format!(
+                        "The {} in the provider's {} block (or {}, when the block does not set it) contains {why}. \
+                         Key ids are plain ASCII text, so this is not the one the cloud issued, and requests could not carry it. \
+                         A value read with file() keeps the file's last line break; trimspace() removes it.",
+                        names.key_id.0, names.block, names.key_id.1
+                    ),
+                )
+                .into());
+            }
             Ok((id.clone(), secret.clone()))
         }
         (id, secret) => {
@@ -151,19 +165,14 @@ pub fn endpoint(
         )
         .into());
     }
-    let raw = settings
-        .endpoint
-        .as_ref()
-        .map(|u| u.as_str().to_string())
-        .unwrap_or_else(|| default.to_string());
-    let endpoint = Endpoint::parse(&raw).map_err(|e| {
-        Diagnostics::from(
-            Diagnostic::error(
-                "Invalid endpoint",
-                format!("The {block} endpoint cannot be used: {e}. Set endpoint in the provider's {block} block (or CLOUDIMAGE_{}_ENDPOINT) to a URL like \"https://host\" or \"http://127.0.0.1:18080\", or unset it for the cloud's default.", block.to_ascii_uppercase()),
-            )
-                .at(attr_path(&[block, "endpoint"])),
-        )
+    let raw = settings.endpoint.as_ref().map(|u| u.as_str().to_string());
+    let endpoint = Endpoint::parse(raw.as_deref().unwrap_or(default)).map_err(|e| {
+        // `e` quotes the endpoint with any password hidden.
+        let detail = match raw {
+            Some(_) => format!("The {block} endpoint cannot be used: {e}. Set endpoint in the provider's {block} block (or CLOUDIMAGE_{}_ENDPOINT) to a URL like \"https://host\" or \"http://127.0.0.1:18080\", or unset it for the cloud's default.", block.to_ascii_uppercase()),
+            None => format!("The {block} endpoint made from the region cannot be used: {e}. Check the region, or set endpoint in the provider's {block} block."),
+        };
+        Diagnostics::from(Diagnostic::error("Invalid endpoint", detail).at(attr_path(&[block, "endpoint"])))
     })?;
     if endpoint.is_plaintext_remote() {
         // The cloud layer refuses too; saying it here names the argument to fix.

@@ -220,3 +220,168 @@ fn argument_checks_list_what_is_allowed() {
         )
     );
 }
+
+#[test]
+fn network_problems_say_what_happened_and_what_to_do() {
+    use crate::cloud::http::{CertificateProblem, NetworkFailure, NetworkProblem, ProxyOrigin};
+    let proxy = ProxyOrigin {
+        variable: "HTTPS_PROXY",
+        address: "10.0.0.1:3128".into(),
+        socks: false,
+    };
+    let at = "bcc.bj.baidubce.com:443".to_string();
+    let endpoint = "the endpoint in the provider's baidu block (or CLOUDIMAGE_BAIDU_ENDPOINT)";
+    let cases: Vec<(NetworkProblem, String, String)> = vec![
+        (
+            NetworkProblem::Redirect { status: 301, target: Some("https://portal.example".into()) },
+            "the endpoint answered HTTP 301 Moved Permanently, a redirect to https://portal.example; redirects are never followed, since each request is signed for the host it is sent to".into(),
+            format!("A redirect means this is not the cloud's API: either the endpoint is wrong, or this network sends requests to a proxy or a sign-in page (captive portal). Check {endpoint}; on such a network, sign in, or set HTTPS_PROXY to its proxy."),
+        ),
+        (
+            NetworkProblem::NotTls { host_port: "127.0.0.1:8080".into(), loopback: true },
+            "the server at 127.0.0.1:8080 does not speak TLS (https)".into(),
+            format!("If it serves plain http, write the endpoint as http://127.0.0.1:8080 (an endpoint without a scheme means https); otherwise check its port. That is {endpoint}."),
+        ),
+        (
+            NetworkProblem::NotTls { host_port: "10.0.0.9:80".into(), loopback: false },
+            "the server at 10.0.0.9:80 does not speak TLS (https)".into(),
+            format!("Check the port in {endpoint}: credentials go to another machine over https only (an endpoint without a scheme means https), so it must be the server's https port."),
+        ),
+        (
+            NetworkProblem::UntrustedCertificate { host_port: at.clone() },
+            "the certificate of the server at bcc.bj.baidubce.com:443 is not trusted by this machine (it is self-signed or issued by a certificate authority this machine does not know)".into(),
+            format!("If your network uses its own certificate authority (a TLS-inspecting proxy, a private endpoint), point SSL_CERT_FILE at a PEM file holding it, or SSL_CERT_DIR at a directory of them. Either replaces this machine's list of trusted authorities, so include any public ones still needed. Otherwise check {endpoint}."),
+        ),
+        (
+            NetworkProblem::BadCertificate { host_port: at.clone(), why: CertificateProblem::Expired },
+            "the certificate of the server at bcc.bj.baidubce.com:443 has expired".into(),
+            format!("The server's certificate cannot be fixed on this machine: check that {endpoint} names the right server. Behind a TLS-inspecting proxy, its certificate is the one presented."),
+        ),
+        (
+            NetworkProblem::BadCertificate { host_port: at.clone(), why: CertificateProblem::NotYetValid },
+            "the certificate of the server at bcc.bj.baidubce.com:443 is not valid yet (or this machine's clock is wrong)".into(),
+            format!("Check this machine's clock and time zone, then {endpoint}."),
+        ),
+        (
+            NetworkProblem::BadCertificate { host_port: at.clone(), why: CertificateProblem::WrongName },
+            "the certificate of the server at bcc.bj.baidubce.com:443 was issued for another host name".into(),
+            format!("Check the host name in {endpoint}: the server's certificate is for other names (an IP address or an alias of the host fails this way). Behind a TLS-inspecting proxy, its certificate is the one presented."),
+        ),
+        (
+            NetworkProblem::UnresolvedHost { host: "bcc.nowhere.baidubce.com".into() },
+            "the host name bcc.nowhere.baidubce.com could not be resolved to an address (DNS)".into(),
+            format!("Check the host name in {endpoint} (or the region it is made from), and that this machine's DNS resolves names. Where only a proxy can resolve them, set HTTPS_PROXY (socks5h:// for a SOCKS proxy)."),
+        ),
+        (
+            NetworkProblem::ProxyRefused { proxy: proxy.clone(), target: at.clone(), status: None, reason: None },
+            "the proxy 10.0.0.1:3128 (set by HTTPS_PROXY) refused to connect to bcc.bj.baidubce.com:443".into(),
+            "Check that the proxy set by HTTPS_PROXY lets this machine connect to bcc.bj.baidubce.com:443, or add the host to NO_PROXY to connect to it directly.".into(),
+        ),
+        (
+            NetworkProblem::ProxyRefused { proxy: proxy.clone(), target: at.clone(), status: Some(407), reason: None },
+            "the proxy 10.0.0.1:3128 (set by HTTPS_PROXY) refused to connect to bcc.bj.baidubce.com:443: it answered HTTP 407 Proxy Authentication Required".into(),
+            "The proxy wants credentials: give them in HTTPS_PROXY, as http://user:password@host:port, or ask its administrators for access.".into(),
+        ),
+        (
+            NetworkProblem::ProxyUnreachable { proxy: proxy.clone(), reason: "connection refused".into() },
+            "the proxy 10.0.0.1:3128 (set by HTTPS_PROXY) could not be reached: connection refused".into(),
+            "Check HTTPS_PROXY: the proxy's host and port, and that it is running; unset it to connect directly.".into(),
+        ),
+        (
+            NetworkProblem::UnsendableHeader { header: "authorization".into(), credential: Some("access key"), why: "a line break" },
+            "the access key cannot be sent in the authorization header: it contains a line break".into(),
+            "Check access_key in the provider's baidu block, or BAIDUCLOUD_ACCESS_KEY when the block does not set it: a key id is plain ASCII text. A value read with file() keeps the file's last line break; trimspace() removes it.".into(),
+        ),
+    ];
+    for (problem, message, hint) in cases {
+        assert_eq!(problem.to_string(), message);
+        let err = CloudError::new(
+            Cloud::Baidu,
+            "ListImages",
+            ErrorKind::Network,
+            message.clone(),
+        )
+        .with_source(NetworkFailure::new(problem));
+        let d = cloud_errors::diagnostic(&err, "list images");
+        assert_eq!(
+            d.detail,
+            format!("API action: ListImages\nMessage: {message}\n\n{hint}")
+        );
+    }
+}
+
+#[test]
+fn key_ids_that_cannot_be_sent_are_named_at_plan_time() {
+    for (id, why) in [
+        ("AKIDexample\n", "a line break"),
+        ("AKID\u{1b}x", "a control character"),
+        ("AKIDé", "non-ASCII text"),
+    ] {
+        let settings = CloudSettings {
+            key_id: Some(id.to_string()),
+            secret: Some(Secret::new("never shown")),
+            ..Default::default()
+        };
+        let d = only(credentials::require(&settings, &credentials::TENCENT).expect_err(id));
+        assert_eq!(d.summary, "Invalid Tencent Cloud secret_id");
+        assert_eq!(
+            d.detail,
+            format!(
+                "The secret_id in the provider's tencent block (or TENCENTCLOUD_SECRET_ID, when the block does not set it) contains {why}. \
+                 Key ids are plain ASCII text, so this is not the one the cloud issued, and requests could not carry it. \
+                 A value read with file() keeps the file's last line break; trimspace() removes it."
+            )
+        );
+    }
+}
+
+#[test]
+fn endpoints_with_a_password_are_refused_without_repeating_it() {
+    let config = Value::object([(
+        "baidu",
+        Value::object([("endpoint", Value::string("https://me:s3cret@bcc.example"))]),
+    )]);
+    let d = only(config::validate(&config));
+    assert_eq!(
+        (&d.summary[..], &d.detail[..]),
+        (
+            "Invalid endpoint",
+            "In the provider's baidu block, endpoint \"https://***@bcc.example\" carries a user name or password, which this provider never sends: requests are signed with the cloud's keys. Remove the user:password@ part."
+        )
+    );
+    // No attribute path: Terraform would print the configuration line, password included.
+    assert!(d.path.is_none());
+
+    let env = |name: &str| {
+        (name == "CLOUDIMAGE_UCLOUD_ENDPOINT").then(|| "me:s3cret@api.example".to_string())
+    };
+    let (settings, diags) = config::resolve(&Value::object([] as [(&str, Value); 0]), &env);
+    assert!(diags.0.is_empty(), "{diags:?}");
+    let d = only(
+        credentials::endpoint(&settings.ucloud, "https://api.ucloud.cn", "ucloud")
+            .expect_err("refused"),
+    );
+    assert_eq!(
+        d.detail,
+        "The environment variable CLOUDIMAGE_UCLOUD_ENDPOINT is not a usable endpoint: \"***@api.example\" carries a user name or password, which this provider never sends: requests are signed with the cloud's keys. Remove the user:password@ part. Fix or unset it (the provider's ucloud block's endpoint argument, when set, takes precedence)."
+    );
+    assert!(!format!("{settings:?}").contains("s3cret"));
+
+    let env = |name: &str| {
+        (name == "CLOUDIMAGE_TENCENT_ENDPOINT").then(|| "http://10.0.0.5:8080".to_string())
+    };
+    let (settings, _) = config::resolve(&Value::object([] as [(&str, Value); 0]), &env);
+    let d = only(
+        credentials::endpoint(
+            &settings.tencent,
+            "https://cvm.tencentcloudapi.com",
+            "tencent",
+        )
+        .expect_err("refused"),
+    );
+    assert!(
+        d.detail.starts_with("The environment variable CLOUDIMAGE_TENCENT_ENDPOINT is \"http://10.0.0.5:8080\", plain http to a host that is not this machine: signed requests"),
+        "{}",
+        d.detail
+    );
+}

@@ -39,6 +39,28 @@ pub struct Page {
     pub text: String,
 }
 
+/// The provider page's section on the network, which no schema description holds: the environment
+/// variables that shape connections (`cloud::http::ProxySettings`, and rustls-native-certs behind
+/// reqwest's certificate checks).
+const NETWORK_SETTINGS: &str = "\
+## Network settings
+
+- **Proxies** come from the environment, as for curl and the clouds' own providers: `HTTPS_PROXY` (or \
+`https_proxy`) for `https://` endpoints, `HTTP_PROXY` (`http_proxy`) for `http://` ones, `ALL_PROXY` \
+(`all_proxy`) for either when the scheme's own is unset. `NO_PROXY` (`no_proxy`) lists what to reach \
+directly: comma-separated host names (each also matching its subdomains), IP addresses, CIDR ranges, or `*`. \
+A proxy is `http://host:port` (the scheme may be left out), `https://…`, `socks5://…` (names resolved \
+locally) or `socks5h://…` (resolved by the proxy; SOCKS defaults to port 1080), with `user:password@` when \
+it wants credentials.
+- **Loopback endpoints are never proxied**: requests to `localhost`, names under `.localhost`, \
+`127.0.0.0/8` or `::1` go straight there, whatever the variables say.
+- **Certificates** are checked against the system's trusted authorities; `SSL_CERT_FILE` (a PEM file) or \
+`SSL_CERT_DIR` (directories of them) replace that list, e.g. with a bundle holding a TLS-inspecting \
+proxy's CA.
+- Plain `http://` is accepted only to a loopback address, and redirects are never followed: each request \
+is signed for the host it is sent to.
+";
+
 /// Where the example of a data source lives, relative to the examples directory (tfplugindocs layout).
 pub fn data_source_example(name: &str) -> PathBuf {
     Path::new("data-sources").join(name).join("data-source.tf")
@@ -69,6 +91,7 @@ pub fn pages(schema: &ProviderSchema, examples: &Path) -> Result<Vec<Page>, Docs
             PROVIDER_NAME,
             &schema.provider,
             example(provider_example())?.as_deref(),
+            NETWORK_SETTINGS,
             schema.data_sources.keys().map(String::as_str),
         ),
     }];

@@ -7,11 +7,12 @@ use std::fmt::Write as _;
 use crate::cty::Type;
 use crate::schema::{Attribute, Block, Description, Mode, NestedBlock, Nesting, Schema};
 
-/// `docs/index.md`.
+/// `docs/index.md`. `notes` is markdown (its own `##` sections) placed after the example.
 pub fn provider_page<'a>(
     provider: &str,
     schema: &Schema,
     example: Option<&str>,
+    notes: &str,
     data_sources: impl Iterator<Item = &'a str>,
 ) -> String {
     let block = &schema.block;
@@ -28,6 +29,9 @@ pub fn provider_page<'a>(
     }
     out.push('\n');
     push_example(&mut out, example);
+    if !notes.trim().is_empty() {
+        let _ = writeln!(out, "{}\n", notes.trim_end());
+    }
     push_reference(&mut out, block);
     finish(out)
 }

@@ -7,6 +7,7 @@ use url::Url;
 
 use super::diagnostics::{attr_path, Diagnostic, Diagnostics};
 use super::duration;
+use crate::cloud::endpoint::{is_plaintext_remote, redact};
 use crate::cloud::Region;
 use crate::cty::{Type, Value};
 use crate::schema::{Attribute, Block, Nesting, Schema};
@@ -427,6 +428,15 @@ impl Reader<'_> {
         let endpoint = match from_block {
             Some(text) => match parse_endpoint(&text) {
                 Ok(url) => Some(url),
+                // No attribute path when the value may hold a password: Terraform would print the
+                // source line under the message (or the value of the variable it came from).
+                Err(why) if text.contains('@') => {
+                    self.diags.push(Diagnostic::error(
+                        "Invalid endpoint",
+                        format!("In the provider's {} block, endpoint {why}", cloud.name),
+                    ));
+                    None
+                }
                 Err(why) => {
                     self.error(&[cloud.name, "endpoint"], "Invalid endpoint", why);
                     None
@@ -440,6 +450,15 @@ impl Reader<'_> {
                 None
             }
             None => env(cloud.endpoint_env).and_then(|text| match parse_endpoint(&text) {
+                // Refused here rather than by the read, so the message names the variable.
+                Ok(url) if is_plaintext_remote(&url) => {
+                    endpoint_env_error = Some(format!(
+                        "The environment variable {} is {:?}, plain http to a host that is not this machine: signed requests would cross the network unencrypted. Use https://, or plain http only to a loopback address such as http://127.0.0.1:PORT.",
+                        cloud.endpoint_env,
+                        url.as_str().trim_end_matches('/')
+                    ));
+                    None
+                }
                 Ok(url) => Some(url),
                 Err(why) => {
                     endpoint_env_error = Some(format!(
@@ -462,26 +481,33 @@ impl Reader<'_> {
     }
 }
 
-/// Parses an endpoint: a URL, or a bare host (meaning https).
+/// Parses an endpoint: a URL, or a bare host (meaning https). Messages quote it with any
+/// `user:password@` part hidden.
 pub fn parse_endpoint(text: &str) -> Result<Url, String> {
+    let shown = redact(text);
     let with_scheme = if text.contains("://") {
         text.to_string()
     } else {
         format!("https://{text}")
     };
-    let url = Url::parse(&with_scheme).map_err(|e| format!("{text:?} is not a valid URL: {e}. Write it like \"https://host\", \"https://host:8443\" or \"http://127.0.0.1:18080\"."))?;
+    let url = Url::parse(&with_scheme).map_err(|e| format!("{shown:?} is not a valid URL: {e}. Write it like \"https://host\", \"https://host:8443\" or \"http://127.0.0.1:18080\"."))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
-            "{text:?} must use http or https, e.g. \"https://{}\".",
+            "{shown:?} must use http or https, e.g. \"https://{}\".",
             url.host_str().unwrap_or("host")
         ));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("{text:?} has no host. Write it like \"https://host\", \"https://host:8443\" or \"http://127.0.0.1:18080\"."));
+        return Err(format!("{shown:?} has no host. Write it like \"https://host\", \"https://host:8443\" or \"http://127.0.0.1:18080\"."));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "{shown:?} carries a user name or password, which this provider never sends: requests are signed with the cloud's keys. Remove the user:password@ part."
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!(
-            "{text:?} must not have a query or fragment: give the scheme, host and port only."
+            "{shown:?} must not have a query or fragment: give the scheme, host and port only."
         ));
     }
     Ok(url)

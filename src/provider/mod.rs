@@ -14,7 +14,7 @@ use tracing::Instrument;
 pub use config::ProviderSettings;
 pub use diagnostics::{attr_path, Diagnostic, Diagnostics, Severity};
 
-use crate::cloud::{BackoffPolicy, CloudContext, HttpExecutor, HttpSettings};
+use crate::cloud::{BackoffPolicy, CloudContext, HttpExecutor, HttpSettings, ProxySettings};
 use crate::cty::Value;
 use crate::data_sources::{DataSource, ReadOutcome};
 use crate::schema::Schema;
@@ -114,7 +114,11 @@ impl Provider {
         let backoff = BackoffPolicy::from_env(&*self.env);
         let configured = Configured {
             settings: Arc::new(settings),
-            cloud: CloudContext::new(HttpExecutor::lazy(http, cancel).with_backoff(backoff)),
+            cloud: CloudContext::new(
+                HttpExecutor::lazy(http, cancel)
+                    .with_proxies(ProxySettings::from_env(&*self.env))
+                    .with_backoff(backoff),
+            ),
         };
         if let Ok(mut slot) = self.configured.write() {
             *slot = Some(Arc::new(configured));
