@@ -264,7 +264,8 @@ fn check(input: &[u8], ty: &Type, json: bool) -> bool {
         }
     }));
     let allocated = ALLOCATED.load(Ordering::Relaxed) - before;
-    if started.elapsed() > Duration::from_secs(1) {
+    // Only a pathological (super-linear) decode takes this long, even on a busy machine: the inputs are small.
+    if started.elapsed() > Duration::from_secs(20) {
         fail(&format!("decode took {:?}", started.elapsed()), ty, input);
     }
     if input.len() > 4096 {
