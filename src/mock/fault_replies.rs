@@ -23,6 +23,7 @@ pub fn replacement(rule: &FaultRule, api: Api, request_id: &str) -> Option<Reply
         FaultKind::HttpError => http_error(rule, api, request_id),
         FaultKind::Html => html(rule.status.unwrap_or(200)),
         FaultKind::Oversized => oversized(rule.mib.unwrap_or(16)),
+        FaultKind::HostileText => hostile_text(api, rule.mib.unwrap_or(0)),
         _ => return None,
     };
     if let Some(secs) = rule.retry_after {
@@ -112,6 +113,54 @@ fn oversized(mib: u64) -> Reply {
         headers: Vec::new(),
         code: None,
     }
+}
+
+/// What `hostile_text` puts in every text field: an ANSI clear screen and cursor home, a BEL, CR/LF
+/// and a forged diagnostic line ([`HOSTILE_FORGED_LINE`]), and a right-to-left override.
+pub const HOSTILE_TEXT: &str = "\x1b[2J\x1b[H\x07image service unavailable\r\nError: forged by the cloud\r\n\u{202e}txet desrever\u{202c}";
+/// The line `hostile_text` tries to forge.
+pub const HOSTILE_FORGED_LINE: &str = "Error: forged by the cloud";
+
+/// The cloud's error envelope with [`HOSTILE_TEXT`] in its code, message and request id (where the
+/// envelope has them), the message padded to `mib` MiB with more escapes. Baidu answers 400, UCloud
+/// RetCode 230 and Tencent `InvalidParameter…` (legacy: code 4000 with a hostile `codeDesc`), none of
+/// which a client retries.
+fn hostile_text(api: Api, mib: u64) -> Reply {
+    let mut message = HOSTILE_TEXT.to_string();
+    let target = (mib as usize).saturating_mul(1 << 20);
+    const FILLER: &str = "\x1b[2J\x07 padding padding padding padding padding padding padding.";
+    message.reserve(target.saturating_sub(message.len()));
+    while message.len() < target {
+        message.push_str(FILLER);
+    }
+    let code = format!("InvalidParameter{HOSTILE_TEXT}");
+    let request_id = format!("rid-{HOSTILE_TEXT}");
+    let (status, value, logged_code) = match api {
+        Api::BaiduImages | Api::BaiduSpecImages => (
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({ "code": code, "message": message, "requestId": request_id }),
+            "InvalidParameter",
+        ),
+        Api::Ucloud => (
+            StatusCode::OK,
+            serde_json::json!({ "Action": "DescribeImageResponse", "RetCode": 230, "Message": message }),
+            "230",
+        ),
+        Api::TencentV3 => (
+            StatusCode::OK,
+            serde_json::json!({
+                "Response": { "Error": { "Code": code, "Message": message }, "RequestId": request_id }
+            }),
+            "InvalidParameter",
+        ),
+        Api::TencentLegacy => (
+            StatusCode::OK,
+            serde_json::json!({ "code": 4000, "message": message, "codeDesc": code }),
+            "4000",
+        ),
+    };
+    // The request log (and the emulator's own log line) get the printable part of the code only.
+    Reply::json(status, &value, Some(logged_code.to_string()))
 }
 
 /// Valid JSON in the wrong shape for the API (the status stays 200).

@@ -34,6 +34,10 @@ pub enum FaultKind {
     /// UCloud/Tencent only, pages with `Offset > 0`: `TotalCount` and the listing lose `by` (default
     /// 5) images, as if images were deleted between pages.
     ShrinkTotal,
+    /// The cloud's own error envelope whose code, message and request id carry terminal controls (ANSI
+    /// clear screen, BEL), CR/LF and a forged `Error:` line, and bidi overrides; the message padded to
+    /// `mib` MiB when given (at most 64).
+    HostileText,
 }
 
 impl FaultKind {
@@ -49,6 +53,7 @@ impl FaultKind {
             FaultKind::Oversized => "oversized",
             FaultKind::RepeatMarker => "repeat_marker",
             FaultKind::ShrinkTotal => "shrink_total",
+            FaultKind::HostileText => "hostile_text",
         }
     }
 
@@ -64,6 +69,7 @@ impl FaultKind {
             FaultKind::Oversized,
             FaultKind::RepeatMarker,
             FaultKind::ShrinkTotal,
+            FaultKind::HostileText,
         ];
         let norm = s.trim().to_ascii_lowercase().replace('-', "_");
         let norm = if norm == "http" {
@@ -149,6 +155,8 @@ pub struct FaultRule {
 /// Upper bounds that keep a rule from hurting the machine running the tests.
 const MAX_SLOW_MS: u64 = 600_000;
 const MAX_OVERSIZED_MIB: u64 = 1024;
+/// `hostile_text` builds its padded message in memory.
+const MAX_HOSTILE_MIB: u64 = 64;
 
 /// A rule that cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -234,6 +242,11 @@ impl FaultRule {
         if self.ms.unwrap_or(0) > MAX_SLOW_MS {
             return Err(FaultError::Invalid(format!(
                 "ms is capped at {MAX_SLOW_MS}"
+            )));
+        }
+        if self.kind == FaultKind::HostileText && self.mib.unwrap_or(0) > MAX_HOSTILE_MIB {
+            return Err(FaultError::Invalid(format!(
+                "hostile_text: mib is capped at {MAX_HOSTILE_MIB}"
             )));
         }
         if self.mib.unwrap_or(0) > MAX_OVERSIZED_MIB {
@@ -370,6 +383,20 @@ mod tests {
             (
                 "oversized,mib=999999",
                 Err(FaultError::Invalid("mib is capped at 1024".into())),
+            ),
+            (
+                "hostile_text,cloud=tencent,mib=10",
+                Ok(FaultRule {
+                    cloud: Some(Target::Tencent),
+                    mib: Some(10),
+                    ..FaultRule::new(FaultKind::HostileText)
+                }),
+            ),
+            (
+                "hostile-text,mib=65",
+                Err(FaultError::Invalid(
+                    "hostile_text: mib is capped at 64".into(),
+                )),
             ),
         ];
         for (spec, want) in cases {

@@ -251,3 +251,53 @@ async fn selectors_pick_cloud_and_action() {
         vec![None, Some("http_error".into()), None, None, None]
     );
 }
+
+#[tokio::test]
+async fn hostile_text_in_each_clouds_error_envelope() {
+    use crate::mock::fault_replies::HOSTILE_TEXT;
+    let c = Client::start().await;
+    c.server
+        .add_fault(rule("hostile_text,times=5"))
+        .expect("rule");
+    let got = each_api(&c).await;
+    // (status, pointer to the message, pointer to the code, pointer to the request id)
+    let want: [(u16, &str, &str, &str); 5] = [
+        (400, "/message", "/code", "/requestId"),
+        (400, "/message", "/code", "/requestId"),
+        (200, "/Message", "", ""),
+        (200, "/message", "/codeDesc", ""),
+        (
+            200,
+            "/Response/Error/Message",
+            "/Response/Error/Code",
+            "/Response/RequestId",
+        ),
+    ];
+    for (a, (status, message, code, rid)) in got.iter().zip(want) {
+        assert_eq!(a.status, status, "{}", a.text);
+        assert_eq!(s(&a.json, message), HOSTILE_TEXT);
+        if !code.is_empty() {
+            assert_eq!(s(&a.json, code), format!("InvalidParameter{HOSTILE_TEXT}"));
+        }
+        if !rid.is_empty() {
+            assert!(s(&a.json, rid).ends_with(HOSTILE_TEXT), "{}", a.text);
+        }
+    }
+    assert_eq!(n(&got[2].json, "/RetCode"), 230);
+    assert_eq!(n(&got[3].json, "/code"), 4000);
+    assert!(c.server.faults().rules.is_empty());
+
+    // Padded: the message alone is about `mib` MiB, still one valid JSON envelope.
+    c.server
+        .add_fault(rule("hostile_text,cloud=tencent-v3,mib=2,times=1"))
+        .expect("rule");
+    let a = c.v3(&json!({})).await;
+    let message = s(&a.json, "/Response/Error/Message");
+    assert!(message.starts_with(HOSTILE_TEXT));
+    assert!(
+        (2 << 20..(2 << 20) + 4096).contains(&message.len()),
+        "{}",
+        message.len()
+    );
+    assert!(message[HOSTILE_TEXT.len()..].contains('\x1b'));
+}
