@@ -38,6 +38,12 @@ pub enum FaultKind {
     /// clear screen, BEL), CR/LF and a forged `Error:` line, and bidi overrides; the message padded to
     /// `mib` MiB when given (at most 64).
     HostileText,
+    /// A valid one-page listing of three images whose ids and names carry [`HostileText`]'s controls
+    /// (`mib`: the first name padded to that many MiB, at most 64), as if the catalogue itself were
+    /// hostile. Ignores the query.
+    ///
+    /// [`HostileText`]: FaultKind::HostileText
+    HostileNames,
 }
 
 impl FaultKind {
@@ -54,6 +60,7 @@ impl FaultKind {
             FaultKind::RepeatMarker => "repeat_marker",
             FaultKind::ShrinkTotal => "shrink_total",
             FaultKind::HostileText => "hostile_text",
+            FaultKind::HostileNames => "hostile_names",
         }
     }
 
@@ -70,6 +77,7 @@ impl FaultKind {
             FaultKind::RepeatMarker,
             FaultKind::ShrinkTotal,
             FaultKind::HostileText,
+            FaultKind::HostileNames,
         ];
         let norm = s.trim().to_ascii_lowercase().replace('-', "_");
         let norm = if norm == "http" {
@@ -155,7 +163,7 @@ pub struct FaultRule {
 /// Upper bounds that keep a rule from hurting the machine running the tests.
 const MAX_SLOW_MS: u64 = 600_000;
 const MAX_OVERSIZED_MIB: u64 = 1024;
-/// `hostile_text` builds its padded message in memory.
+/// `hostile_text` and `hostile_names` build their padded text in memory.
 const MAX_HOSTILE_MIB: u64 = 64;
 
 /// A rule that cannot be used.
@@ -244,9 +252,12 @@ impl FaultRule {
                 "ms is capped at {MAX_SLOW_MS}"
             )));
         }
-        if self.kind == FaultKind::HostileText && self.mib.unwrap_or(0) > MAX_HOSTILE_MIB {
+        if matches!(self.kind, FaultKind::HostileText | FaultKind::HostileNames)
+            && self.mib.unwrap_or(0) > MAX_HOSTILE_MIB
+        {
             return Err(FaultError::Invalid(format!(
-                "hostile_text: mib is capped at {MAX_HOSTILE_MIB}"
+                "{}: mib is capped at {MAX_HOSTILE_MIB}",
+                self.kind.as_str()
             )));
         }
         if self.mib.unwrap_or(0) > MAX_OVERSIZED_MIB {
@@ -390,6 +401,14 @@ mod tests {
                     cloud: Some(Target::Tencent),
                     mib: Some(10),
                     ..FaultRule::new(FaultKind::HostileText)
+                }),
+            ),
+            (
+                "hostile_names,cloud=baidu,mib=1",
+                Ok(FaultRule {
+                    cloud: Some(Target::Baidu),
+                    mib: Some(1),
+                    ..FaultRule::new(FaultKind::HostileNames)
                 }),
             ),
             (

@@ -301,3 +301,45 @@ async fn hostile_text_in_each_clouds_error_envelope() {
     );
     assert!(message[HOSTILE_TEXT.len()..].contains('\x1b'));
 }
+
+#[tokio::test]
+async fn hostile_names_are_a_valid_listing_each_client_reads() {
+    use crate::cloud::fuzzing::{decode_page, ResponseApi};
+    use crate::mock::fault_replies::{hostile_image_id, hostile_image_name};
+    let c = Client::start().await;
+    c.server
+        .add_fault(rule("hostile_names,times=5,mib=1"))
+        .expect("rule");
+    let got = each_api(&c).await;
+    let apis = [
+        (ResponseApi::BaiduList, "/images", "/id", "/name"),
+        (ResponseApi::BaiduSpec, "/images", "/imageId", "/imageName"),
+        (ResponseApi::UCloud, "/ImageSet", "/ImageId", "/ImageName"),
+        (
+            ResponseApi::Tencent,
+            "/Response/ImageSet",
+            "/ImageId",
+            "/ImageName",
+        ),
+        (
+            ResponseApi::Tencent,
+            "/Response/ImageSet",
+            "/ImageId",
+            "/ImageName",
+        ),
+    ];
+    for (a, (api, set, id, name)) in got.iter().zip(apis) {
+        assert_eq!(a.status, 200);
+        let images = list(&a.json, set);
+        assert_eq!(images.len(), 3, "{api:?}");
+        assert_eq!(s(&images[1], id), hostile_image_id(1));
+        assert_eq!(s(&images[1], name), hostile_image_name(1));
+        let padded = s(&images[0], name);
+        assert!(padded.starts_with(&hostile_image_name(0)) && padded.len() >= 1 << 20);
+        assert_eq!(
+            decode_page(api, 200, None, a.text.as_bytes()).map_err(|e| e.to_string()),
+            Ok(3),
+            "{api:?}"
+        );
+    }
+}
