@@ -4,7 +4,8 @@
 //!   as received: no ANSI escape, BEL or CR from the cloud, no forged `Error:` line, and a 10 MiB
 //!   message is capped, saying how much was cut;
 //! - B. `name_regex` is bounded: a 1 MiB pattern or RE2-refused counted repetitions are a short
-//!   plan-time error at `name_regex`, ordinary patterns still work.
+//!   plan-time error at `name_regex`, ordinary patterns still work; `name_regex_figures` (ignored)
+//!   prints the cost of the worst accepted patterns.
 
 mod support;
 
@@ -13,6 +14,7 @@ use support::clouds::{self, CloudApi, APIS};
 use support::{Emulator, Run, Terraform, Workspace, ALL_TERRAFORMS};
 use terraform_provider_cloudimage::cloud::fuzzing::{decode_page, ResponseApi};
 use terraform_provider_cloudimage::cloud::untrusted::{self, is_dangerous};
+use terraform_provider_cloudimage::mock::catalogue;
 use terraform_provider_cloudimage::mock::fault_replies::{
     hostile_image_id, hostile_image_name, HOSTILE_FORGED_LINE, HOSTILE_TEXT,
 };
@@ -474,4 +476,217 @@ proptest! {
             prop_assert!(!shown.contains('\n'));
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// B. name_regex
+
+/// Baidu image ids whose names match `pattern`, newest first, ties by id (as the data source orders).
+fn baidu_ids_matching(pattern: &str) -> Vec<String> {
+    let re = regex::Regex::new(pattern).expect("a valid test pattern");
+    let mut images: Vec<_> = catalogue::baidu()
+        .iter()
+        .filter(|r| re.is_match(&r.name))
+        .collect();
+    images.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+    images.into_iter().map(|r| r.id.clone()).collect()
+}
+
+/// HCL for a string (Terraform's escapes: `\\`, `\"`, and `${`/`%{` doubled).
+fn hcl_string(s: &str) -> String {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace("${", "$${")
+        .replace("%{", "%%{");
+    format!("\"{escaped}\"")
+}
+
+#[test]
+fn name_regex_is_bounded_at_validate_and_plan_and_ordinary_patterns_work() {
+    let emulator = Emulator::start();
+    let providers = clouds::providers_hcl(&emulator.url(), 0, "60s");
+    let megabyte = "a".repeat(1 << 20);
+    // (label, the name_regex expression in HCL, what the error must say)
+    let refused: [(&str, String, &[&str]); 4] = [
+        (
+            "1 MiB",
+            // From a file: Terraform quotes the source line of the attribute, and that must stay short too.
+            "file(\"${path.module}/pattern.txt\")".to_string(),
+            &["is refused: it is 1048576 bytes long", "at most 1024"],
+        ),
+        (
+            "(a{1000}){1000}",
+            hcl_string("(a{1000}){1000}"),
+            &[
+                "together they make 1000000 copies",
+                "\"{1000}\" at character 3",
+            ],
+        ),
+        (
+            "a{1001}",
+            hcl_string("x-a{1001}"),
+            &["asks for 1001 copies", "\"{1001}\" at character 4"],
+        ),
+        (
+            "(a{100}){11}",
+            hcl_string("(a{100}){11}"),
+            &["together they make 1100 copies"],
+        ),
+    ];
+    let ordinary = [
+        r"^Ubuntu.*\(64bit\)",
+        r"(?i)^centos\s*7",
+        r"\w+-\w+-\d+$",
+        "a{2}",
+    ];
+    let mut failures = Vec::new();
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &providers);
+        std::fs::write(ws.path().join("pattern.txt"), &megabyte).expect("pattern file");
+        ws.init();
+        for (label, expr, wants) in &refused {
+            ws.write_config(&format!(
+                "{providers}\ndata \"cloudimage_baidu_images\" \"r\" {{\n  name_regex = {expr}\n}}\n"
+            ));
+            for command in ["validate", "plan"] {
+                let run = ws.run(&[command, "-no-color"]);
+                let shown = ui(&run, tf);
+                let flat = words(&shown);
+                let mut wrong = Vec::new();
+                if run.success {
+                    wrong.push("succeeded".to_string());
+                }
+                if shown.len() >= 8 * 1024 {
+                    wrong.push(format!("{} bytes of output", shown.len()));
+                }
+                let errors = error_lines(&shown);
+                if errors != ["Error: Invalid name_regex"] {
+                    wrong.push(format!("errors {errors:?}"));
+                }
+                // Pointing at the attribute: the source line Terraform shows is the name_regex one.
+                let pointer = |l: &str| {
+                    l.split_once(':').is_some_and(|(line, rest)| {
+                        line.trim().parse::<u32>().is_ok()
+                            && rest.trim_start().starts_with("name_regex =")
+                    })
+                };
+                if !shown.lines().any(pointer) {
+                    wrong.push("no pointer at name_regex".into());
+                }
+                for want in wants.iter() {
+                    if !flat.contains(want) {
+                        wrong.push(format!("no {want:?}"));
+                    }
+                }
+                if !wrong.is_empty() {
+                    let head: String = shown.chars().take(1500).collect();
+                    failures.push(format!(
+                        "{} {command} {label}: {}\n{head:?}",
+                        tf.version,
+                        wrong.join("; ")
+                    ));
+                }
+            }
+        }
+        // Ordinary patterns: validated, then applied with the same compilation, exactly the right images.
+        let mut config = providers.clone();
+        for (n, pattern) in ordinary.iter().enumerate() {
+            config.push_str(&format!(
+                "data \"cloudimage_baidu_images\" \"ok{n}\" {{ name_regex = {} }}\noutput \"ok{n}\" {{ value = data.cloudimage_baidu_images.ok{n}.ids }}\n",
+                hcl_string(pattern)
+            ));
+        }
+        ws.write_config(&config);
+        ws.run(&["validate", "-no-color"]).assert_ok();
+        let outputs = ws.apply_outputs();
+        for (n, pattern) in ordinary.iter().enumerate() {
+            let want = baidu_ids_matching(pattern);
+            let got = support::strings(support::output(&outputs, &format!("ok{n}")));
+            if got != want || want.is_empty() {
+                failures.push(format!(
+                    "{} {pattern}: {} ids, want {}",
+                    tf.version,
+                    got.len(),
+                    want.len()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The figures of the name_regex limits: the longest accepted pattern and the slowest filter found for
+/// an accepted pattern over the emulator's largest listing (Baidu, about 2,649 images). Prints a table;
+/// asserts nothing about time (machines differ). Run it optimised:
+/// `cargo test --release --test hostile_text -- --ignored --nocapture name_regex_figures`
+#[test]
+#[ignore]
+fn name_regex_figures() {
+    use terraform_provider_cloudimage::data_sources::name_regex::{self, MAX_PATTERN_BYTES};
+    let names: Vec<&str> = catalogue::baidu().iter().map(|r| r.name.as_str()).collect();
+    let bytes: usize = names.iter().map(|n| n.len()).sum();
+    println!(
+        "{} Baidu image names, {bytes} bytes; name_regex accepts at most {MAX_PATTERN_BYTES} bytes",
+        names.len()
+    );
+    let longest = "a".repeat(MAX_PATTERN_BYTES);
+    assert!(name_regex::compile(&longest).is_ok());
+    assert!(name_regex::compile(&format!("{longest}a")).is_err());
+    // Candidates for the slowest accepted pattern: many optional items the NFA simulation must track at
+    // every byte, Unicode classes, case folding; a final X that few names contain, so no early match.
+    let candidates: Vec<String> = vec![
+        r"^Ubuntu.*\(64bit\)".into(),
+        r"\w+-\w+-\w+-\w+".into(),
+        "(?:a?){1000}X".into(),
+        "(?:a*){1000}X".into(),
+        "(?:[a-z]?){1000}X".into(),
+        r"(?:(?-u:\w)?){1000}X".into(),
+        "(?:a|b?){500}X".into(),
+        "(?:a?b?c?d?e?f?g?h?i?j?){100}X".into(),
+        "(?:(?:a?){10}){100}X".into(),
+        "(?i)(?:s?){1000}X".into(),
+        "(?:.?){500}X".into(),
+        r"(?:\ba?){500}X".into(),
+        r"(?:\w?){12}X".into(),
+        format!("{}X", "a?".repeat(511)),
+        format!("{}X", ".?".repeat(511)),
+        "a{1000}".into(),
+        longest.clone(),
+    ];
+    println!(
+        "{:>8}  {:>10}  {:>10}  {:>7}  pattern",
+        "bytes", "compile", "filter", "matched"
+    );
+    let mut worst = (std::time::Duration::ZERO, String::new());
+    for pattern in &candidates {
+        let shown: String = pattern.chars().take(48).collect();
+        let started = std::time::Instant::now();
+        let re = match name_regex::compile(pattern) {
+            Ok(re) => re,
+            Err(e) => {
+                println!("{:>8}  refused ({:?})  {shown}", pattern.len(), e.refusal);
+                continue;
+            }
+        };
+        let compiled = started.elapsed();
+        // The median of three runs of the filter a read applies.
+        let mut runs: Vec<(std::time::Duration, usize)> = (0..3)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                let n = names.iter().filter(|n| re.is_match(n)).count();
+                (t.elapsed(), n)
+            })
+            .collect();
+        runs.sort();
+        let (took, matched) = runs[1];
+        println!(
+            "{:>8}  {compiled:>10.2?}  {took:>10.2?}  {matched:>7}  {shown}",
+            pattern.len()
+        );
+        if took > worst.0 {
+            worst = (took, shown);
+        }
+    }
+    println!("slowest accepted: {:.2?} for {}", worst.0, worst.1);
 }

@@ -6,7 +6,6 @@
 use std::cmp::Reverse;
 
 use chrono::{NaiveDate, Utc};
-use regex::Regex;
 
 use super::args;
 use super::images::ImageRow;
@@ -132,12 +131,9 @@ impl Selection {
     fn build(config: &Value, today: NaiveDate) -> Result<Selection, Diagnostics> {
         let mut stages: Vec<Stage> = Vec::new();
         if let Some(pattern) = args::string(config, "name_regex") {
-            let re = Regex::new(pattern).map_err(|e| {
-                Diagnostics::from(
-                    Diagnostic::error("Invalid name_regex", e.to_string())
-                        .at(attr_path(&["name_regex"])),
-                )
-            })?;
+            // The same compilation (and limits) as plan-time validation.
+            let re = super::name_regex::compile(pattern)
+                .map_err(|e| Diagnostics::from(args::regex_diagnostic("name_regex", &e)))?;
             stages.push(Stage {
                 name: "name_regex",
                 keep: Box::new(move |r| re.is_match(r.name())),
