@@ -76,8 +76,9 @@ pub fn line(text: &str, cap: usize) -> String {
 }
 
 /// `text` in double quotes, with `"` and `\` escaped as well, for names and ids quoted inside a
-/// sentence. Printable text reads exactly as Rust's `{:?}` writes it; a cut marker goes after the
-/// closing quote, so it cannot be mistaken for part of the text.
+/// sentence. Printable text reads exactly as Rust's `{:?}` writes it; `cap` bounds what is between the
+/// quotes plus the cut marker, which goes after the closing quote so it cannot be mistaken for part of
+/// the text.
 pub fn quoted(text: &str, cap: usize) -> String {
     let (body, cut) = neutralise(text, cap, true);
     let mut out = String::with_capacity(body.len() + 2);
