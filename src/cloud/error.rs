@@ -5,10 +5,16 @@
 //! It never holds a secret, a signature or a signed URL: transport errors are stored without their URL,
 //! and only the access key id / public key / secret id is ever recorded. This module knows nothing of
 //! Terraform diagnostics; the provider edge words them from the accessors.
+//!
+//! Its message, code and request id are safe to print by construction: whatever the cloud sent is made
+//! one printable line and capped ([`super::untrusted`]) as it is stored, so diagnostics and log lines
+//! built from the accessors or from `Display` never carry a terminal escape, a forged line or megabytes.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
+use super::untrusted;
 
 /// Which cloud an API call went to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -129,7 +135,8 @@ impl std::error::Error for CloudError {
 }
 
 impl CloudError {
-    /// A new error of `kind` for `action` on `cloud`, with a human message.
+    /// A new error of `kind` for `action` on `cloud`, with a human message (neutralised and capped at
+    /// [`untrusted::MESSAGE_CAP`]: it often quotes the cloud).
     pub fn new(
         cloud: Cloud,
         action: impl Into<String>,
@@ -142,7 +149,7 @@ impl CloudError {
             kind,
             status: None,
             code: None,
-            message: message.into(),
+            message: untrusted::line(&message.into(), untrusted::MESSAGE_CAP),
             request_id: None,
             credential_id: None,
             attempts: 0,
@@ -156,16 +163,19 @@ impl CloudError {
         self
     }
 
-    /// Sets the cloud's own error code (UCloud's numeric RetCode is kept as its decimal string).
+    /// Sets the cloud's own error code (UCloud's numeric RetCode is kept as its decimal string),
+    /// neutralised and capped at [`untrusted::CODE_CAP`].
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
         let code = code.into();
-        self.0.code = (!code.is_empty()).then_some(code);
+        self.0.code = (!code.is_empty()).then(|| untrusted::line(&code, untrusted::CODE_CAP));
         self
     }
 
+    /// Sets the request id the cloud answered with, neutralised and capped at
+    /// [`untrusted::REQUEST_ID_CAP`]; `None` or an empty id keeps the one already set.
     pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
         if let Some(id) = request_id.filter(|s| !s.is_empty()) {
-            self.0.request_id = Some(id);
+            self.0.request_id = Some(untrusted::line(&id, untrusted::REQUEST_ID_CAP));
         }
         self
     }
@@ -319,6 +329,63 @@ mod tests {
         ];
         for (err, want) in cases {
             assert_eq!(err.to_string(), want);
+        }
+    }
+
+    #[test]
+    fn cloud_text_is_neutralised_and_capped_as_it_is_stored() {
+        let hostile = "\x1b[2J\x07denied\r\nError: forged\u{202e}";
+        let huge = "A".repeat(10 << 20);
+        let err = CloudError::new(Cloud::Baidu, "ListImages", ErrorKind::Api, hostile)
+            .with_code(format!("Code{hostile}"))
+            .with_request_id(Some(format!("rid{hostile}")));
+        assert_eq!(
+            err.message(),
+            "\\u{1b}[2J\\u{7}denied\\r\\nError: forged\\u{202e}"
+        );
+        assert_eq!(
+            err.code(),
+            Some("Code\\u{1b}[2J\\u{7}denied\\r\\nError: forged\\u{202e}")
+        );
+        assert!(err.request_id().unwrap().starts_with("rid\\u{1b}[2J"));
+        let shown = err.to_string();
+        assert!(!shown.chars().any(untrusted::is_dangerous), "{shown:?}");
+        assert_eq!(shown.lines().count(), 1);
+
+        // (what is set, its cap)
+        let caps: [(CloudError, usize); 3] = [
+            (
+                CloudError::new(
+                    Cloud::Tencent,
+                    "DescribeImages",
+                    ErrorKind::Api,
+                    huge.clone(),
+                ),
+                untrusted::MESSAGE_CAP,
+            ),
+            (
+                CloudError::new(Cloud::Tencent, "DescribeImages", ErrorKind::Api, "")
+                    .with_code(huge.clone()),
+                untrusted::CODE_CAP,
+            ),
+            (
+                CloudError::new(Cloud::Tencent, "DescribeImages", ErrorKind::Api, "")
+                    .with_request_id(Some(huge.clone())),
+                untrusted::REQUEST_ID_CAP,
+            ),
+        ];
+        for (err, cap) in caps {
+            let field = [
+                err.message(),
+                err.code().unwrap_or(""),
+                err.request_id().unwrap_or(""),
+            ]
+            .into_iter()
+            .max_by_key(|f| f.len())
+            .unwrap();
+            assert!(field.len() <= cap, "{} > {cap}", field.len());
+            assert!(field.ends_with(" more bytes)"), "{field}");
+            assert!(err.to_string().len() < cap + 200);
         }
     }
 

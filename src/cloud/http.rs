@@ -22,6 +22,7 @@ use url::Url;
 use super::endpoint::is_loopback;
 use super::error::{Cloud, CloudError, ErrorKind};
 use super::policy::{backoff_delay, should_retry, BackoffPolicy};
+use super::untrusted;
 
 /// Largest response body read into memory.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -77,15 +78,19 @@ impl HttpResponse {
     }
 }
 
-/// A short, single-line, printable excerpt of `body`.
+/// A short, single-line, printable excerpt of `body`: its first 200 characters, line breaks and tabs
+/// as spaces (a gateway's HTML reads better that way), every other control or format character escaped
+/// ([`untrusted::line`]).
 pub fn excerpt(body: &[u8]) -> String {
     const MAX_CHARS: usize = 200;
     let text = String::from_utf8_lossy(&body[..body.len().min(MAX_CHARS * 4)]);
-    let mut out: String = text
+    let head: String = text
         .chars()
         .take(MAX_CHARS)
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if c.is_ascii_whitespace() { ' ' } else { c })
         .collect();
+    // 200 characters escape to at most 9 bytes each, well under the message cap: nothing is cut here.
+    let mut out = untrusted::line(&head, untrusted::MESSAGE_CAP);
     if text.chars().count() > MAX_CHARS || body.len() > MAX_CHARS * 4 {
         out.push('…');
     }
@@ -658,15 +663,16 @@ const REQUEST_ID_HEADERS: [&str; 4] = [
 ];
 
 /// The request id from the response headers, so errors found in the body (or while reading it) can
-/// still be traced by the cloud's support.
+/// still be traced by the cloud's support. A value longer than [`untrusted::REQUEST_ID_CAP`] is no id
+/// and is skipped; a header may still hold a tab, which comes back escaped.
 pub fn header_request_id(headers: &HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS.iter().find_map(|name| {
         headers
             .get(*name)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
-            .filter(|v| !v.is_empty() && v.len() <= 256)
-            .map(str::to_string)
+            .filter(|v| !v.is_empty() && v.len() <= untrusted::REQUEST_ID_CAP)
+            .map(|v| untrusted::line(v, untrusted::REQUEST_ID_CAP))
     })
 }
 

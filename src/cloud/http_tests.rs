@@ -266,6 +266,41 @@ fn excerpts_are_short_and_printable() {
     assert_eq!(long.chars().count(), 201);
     assert!(long.ends_with('…'));
     assert_eq!(excerpt(&[0xff, 0xfe, b'a']), "\u{fffd}\u{fffd}a");
+    // Line breaks are spaces; terminal controls and bidi overrides are escaped, not passed on.
+    assert_eq!(
+        excerpt(b"\x1b[2J\x07oops\r\nError: forged"),
+        "\\u{1b}[2J\\u{7}oops  Error: forged"
+    );
+    assert_eq!(excerpt("a\u{202e}b".as_bytes()), "a\\u{202e}b");
+    let escapes = excerpt(&[0x1b; 10_000]);
+    assert!(escapes.len() < 2048 && escapes.ends_with('…'), "{escapes}");
+}
+
+#[test]
+fn header_request_ids_are_printable_and_short() {
+    let id = |value: &[u8]| {
+        let mut h = HeaderMap::new();
+        h.insert("x-request-id", HeaderValue::from_bytes(value).unwrap());
+        header_request_id(&h)
+    };
+    let long = "r".repeat(300);
+    let cases: &[(&[u8], Option<&str>)] = &[
+        (b"5f2c-aa01", Some("5f2c-aa01")),
+        (b"  padded  ", Some("padded")),
+        (b"tab\tinside", Some("tab\\tinside")),
+        (b"", None),
+        (long.as_bytes(), None),
+        // Not visible ASCII: not text to HeaderValue::to_str, so no id.
+        (b"caf\xc3\xa9", None),
+    ];
+    for (value, want) in cases {
+        assert_eq!(
+            id(value).as_deref(),
+            *want,
+            "{}",
+            String::from_utf8_lossy(value)
+        );
+    }
 }
 
 // ---- Hostile networks: proxies, TLS, DNS, redirects, header values ----------------------------------

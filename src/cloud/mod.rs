@@ -8,7 +8,8 @@
 //! - [`endpoint`]: URL + the Host header that is signed; [`region`]: checked region names; [`clock`]: the injected wall clock;
 //! - [`http`]: the one executor (timeouts, retries, re-signing, cancellation, body cap);
 //! - [`paging`]: marker and offset paging that never returns a partial list;
-//! - [`cache`]: the per-process single-flight listing cache; [`context`]: what clients share.
+//! - [`cache`]: the per-process single-flight listing cache; [`context`]: what clients share;
+//! - [`untrusted`]: text from the network (codes, messages, ids, names) made one printable, capped line.
 
 pub mod cache;
 pub mod clock;
@@ -23,6 +24,7 @@ pub mod normalize;
 pub mod paging;
 pub mod policy;
 pub mod region;
+pub mod untrusted;
 pub mod wire;
 
 pub mod baidu;

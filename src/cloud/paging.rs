@@ -14,6 +14,7 @@ use futures_util::{stream, StreamExt, TryStreamExt};
 
 use super::error::{CloudError, ErrorKind};
 use super::http::ApiCall;
+use super::untrusted;
 
 /// Pages of one offset listing fetched at the same time, by default. With 100 images a page, a
 /// 10,000-image listing then takes 1 + ⌈99 / 16⌉ = 8 round trips instead of 100. Real catalogues are
@@ -91,7 +92,10 @@ where
         if !seen.insert(next.clone()) || marker.as_deref() == Some(next.as_str()) {
             return Err(paging_error(
                 call,
-                format!("marker {next:?} was returned twice; the listing would never end"),
+                format!(
+                    "marker {} was returned twice; the listing would never end",
+                    untrusted::quoted(&next, untrusted::ID_CAP)
+                ),
             ));
         }
         marker = Some(next);

@@ -9,6 +9,10 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::error::{CloudError, ErrorKind};
+use super::untrusted;
+
+/// The most of a decoding error quoted in a `MalformedResponse` message.
+const WHAT_CAP: usize = 256;
 
 /// A text field of a listed image. Ids, types, versions and states (up to 24 bytes) are stored inline,
 /// without an allocation each: a listing holds thousands of images for the provider process's life.
@@ -26,13 +30,15 @@ pub fn decode<T: DeserializeOwned>(call: &ApiCall, resp: &HttpResponse) -> Resul
     serde_json::from_slice(&resp.body).map_err(|e| malformed(call, resp, &e.to_string()))
 }
 
-/// A `MalformedResponse` error for `resp`, with `what` and a body excerpt.
+/// A `MalformedResponse` error for `resp`, with `what` and a body excerpt. `what` may quote the body (a
+/// serde error names the string it did not expect), so it is neutralised and kept short.
 pub fn malformed(call: &ApiCall, resp: &HttpResponse, what: &str) -> CloudError {
     call.error(
         ErrorKind::MalformedResponse,
         format!(
-            "unexpected {} response ({what}); body starts: {}",
+            "unexpected {} response ({}); body starts: {}",
             call.action,
+            untrusted::line(what, WHAT_CAP),
             resp.body_excerpt()
         ),
     )

@@ -1,6 +1,7 @@
 //! Reading and checking data-source arguments: typed getters over a decoded configuration object, and the
 //! plan-time checks shared by every data source (regexes, enumerations, conflicts).
 
+use super::name_regex;
 use crate::cty::Value;
 use crate::provider::{attr_path, Diagnostic, Diagnostics};
 
@@ -71,21 +72,19 @@ pub fn check_region(config: &Value, diags: &mut Diagnostics) {
     }
 }
 
-/// Compiles `name_regex`-style arguments, reporting a plan-time error at the attribute.
+/// Compiles `name_regex`-style arguments as a read will ([`name_regex::compile`]), reporting a plan-time
+/// error at the attribute.
 pub fn check_regex(config: &Value, name: &str, diags: &mut Diagnostics) {
     if let Some(pattern) = string(config, name) {
-        if let Err(e) = regex::Regex::new(pattern) {
-            diags.push(
-                Diagnostic::error(
-                    format!("Invalid {name}"),
-                    format!(
-                        "{pattern:?} is not a valid regular expression (Rust regex syntax):\n{e}"
-                    ),
-                )
-                .at(attr_path(&[name])),
-            );
+        if let Err(e) = name_regex::compile(pattern) {
+            diags.push(regex_diagnostic(name, &e));
         }
     }
+}
+
+/// The error diagnostic for a refused `name_regex`-style argument, at the attribute.
+pub fn regex_diagnostic(name: &str, e: &name_regex::NameRegexError) -> Diagnostic {
+    Diagnostic::error(format!("Invalid {name}"), e.to_string()).at(attr_path(&[name]))
 }
 
 /// Checks an enumerated argument case-insensitively and returns it in the API's spelling.

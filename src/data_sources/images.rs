@@ -705,6 +705,7 @@ fn no_match(config: &Value, funnel: &Funnel) -> Diagnostic {
 }
 
 fn ambiguous(count: usize, rows: &[ImageRow]) -> Diagnostic {
+    use crate::cloud::untrusted;
     let shown: Vec<String> = rows
         .iter()
         .take(5)
@@ -713,12 +714,17 @@ fn ambiguous(count: usize, rows: &[ImageRow]) -> Diagnostic {
                 .create_time()
                 .map(|t| format!(" created {}", t.to_rfc3339_opts(SecondsFormat::Secs, true)))
                 .unwrap_or_default();
+            // Ids, names and versions are the cloud's text: neutralised and capped (`untrusted`).
             let version = r.normalized().version;
             format!(
-                "  {} {:?}{created} version {}",
-                r.id(),
-                r.name(),
-                if version.is_empty() { "?" } else { &version }
+                "  {} {}{created} version {}",
+                untrusted::line(r.id(), untrusted::ID_CAP),
+                untrusted::quoted(r.name(), untrusted::NAME_CAP),
+                if version.is_empty() {
+                    "?".to_string()
+                } else {
+                    untrusted::line(&version, untrusted::ID_CAP)
+                }
             )
         })
         .collect();

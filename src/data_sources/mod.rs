@@ -9,6 +9,7 @@ pub mod credentials;
 mod cross_cloud;
 mod ids;
 pub mod images;
+pub mod name_regex;
 mod offload;
 mod output_file;
 mod selection;

@@ -6,7 +6,6 @@
 use std::cmp::Reverse;
 
 use chrono::{NaiveDate, Utc};
-use regex::Regex;
 use tokio_util::sync::CancellationToken;
 
 use super::args;
@@ -133,12 +132,9 @@ impl Selection {
     fn build(config: &Value, today: NaiveDate) -> Result<Selection, Diagnostics> {
         let mut stages: Vec<Stage> = Vec::new();
         if let Some(pattern) = args::string(config, "name_regex") {
-            let re = Regex::new(pattern).map_err(|e| {
-                Diagnostics::from(
-                    Diagnostic::error("Invalid name_regex", e.to_string())
-                        .at(attr_path(&["name_regex"])),
-                )
-            })?;
+            // The same compilation (and limits) as plan-time validation.
+            let re = super::name_regex::compile(pattern)
+                .map_err(|e| Diagnostics::from(args::regex_diagnostic("name_regex", &e)))?;
             stages.push(Stage {
                 name: "name_regex",
                 keep: Box::new(move |r| re.is_match(r.name())),
@@ -237,23 +233,25 @@ fn past_eol(eol: &str, today: NaiveDate) -> bool {
 impl Funnel {
     /// `API 2345 → image_type 412 → os_family 88 → version 0`, then the near misses.
     pub fn explain(&self) -> String {
+        use crate::cloud::untrusted;
         let mut line = format!("API {}", self.api_count);
         for (name, count) in &self.stages {
             line.push_str(&format!(" → {name} {count}"));
         }
         if !self.near_misses.is_empty() {
             line.push_str("\nClosest misses (passed every filter before the one that left none):");
+            // Ids, names and versions are the cloud's text: neutralised and capped (`untrusted`).
             for r in &self.near_misses {
                 let n = r.normalized();
                 line.push_str(&format!(
-                    "\n  {} {:?} ({} {} {}{})",
-                    r.id(),
-                    r.name(),
+                    "\n  {} {} ({} {} {}{})",
+                    untrusted::line(r.id(), untrusted::ID_CAP),
+                    untrusted::quoted(r.name(), untrusted::NAME_CAP),
                     n.os_family,
                     if n.version.is_empty() {
-                        "?"
+                        "?".to_string()
                     } else {
-                        &n.version
+                        untrusted::line(&n.version, untrusted::ID_CAP)
                     },
                     if n.architecture.is_empty() {
                         "?"
@@ -286,6 +284,7 @@ pub fn sort_by_version(rows: &mut [ImageRow]) {
 
 /// A warning when the chosen image reaches its EOL date within `warn_eol_within`.
 pub fn eol_warning(config: &Value, chosen: &ImageRow) -> Option<Diagnostic> {
+    use crate::cloud::untrusted;
     let within = duration::parse(args::string(config, "warn_eol_within")?).ok()?;
     let normalized = chosen.normalized();
     let eol = NaiveDate::parse_from_str(&normalized.eol_date, "%Y-%m-%d").ok()?;
@@ -295,11 +294,11 @@ pub fn eol_warning(config: &Value, chosen: &ImageRow) -> Option<Diagnostic> {
         return None;
     }
     let image = format!(
-        "The chosen image {} ({:?}, {} {})",
-        chosen.id(),
-        chosen.name(),
+        "The chosen image {} ({}, {} {})",
+        untrusted::line(chosen.id(), untrusted::ID_CAP),
+        untrusted::quoted(chosen.name(), untrusted::NAME_CAP),
         normalized.os_family,
-        normalized.version
+        untrusted::line(&normalized.version, untrusted::ID_CAP)
     );
     let (summary, detail) = if eol < today {
         (
@@ -459,6 +458,35 @@ mod tests {
             near.detail
         );
         assert!(eol_warning(&config, &chosen[2]).is_none());
+    }
+
+    #[test]
+    fn cloud_names_and_ids_in_warnings_and_misses_are_neutralised_and_capped() {
+        use crate::cloud::untrusted::is_dangerous;
+        let hostile = "\x1b[2J\x07\r\nError: forged\u{202e}";
+        let mut images = vec![image("past", "centos", "6.10", "x86_64", "2000-11-30")];
+        images[0].id = format!("img-{hostile}");
+        images[0].name = format!("CentOS 6.10 {hostile}{}", "x".repeat(1 << 20));
+        let rows = rows(images);
+        let config = Value::object([("warn_eol_within", Value::string("3650d"))]);
+        let warning = eol_warning(&config, &rows[0]).expect("a warning");
+        let config = Value::object([("architecture", Value::string("arm64"))]);
+        let (_, funnel) = Selection::build(&config, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
+            .unwrap()
+            .apply(rows, &CancellationToken::new());
+        for text in [warning.detail, funnel.explain()] {
+            assert!(text.len() < 1024, "{} bytes", text.len());
+            assert!(
+                !text.chars().any(|c| c != '\n' && is_dangerous(c)),
+                "{text:?}"
+            );
+            assert!(
+                text.contains("img-\\u{1b}[2J\\u{7}\\r\\nError: forged\\u{202e}"),
+                "{text}"
+            );
+            assert!(text.contains("\"CentOS 6.10 \\u{1b}[2J"), "{text}");
+            assert!(text.contains("more bytes)"), "{text}");
+        }
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub fn replacement(rule: &FaultRule, api: Api, request_id: &str) -> Option<Reply
         FaultKind::HttpError => http_error(rule, api, request_id),
         FaultKind::Html => html(rule.status.unwrap_or(200)),
         FaultKind::Oversized => oversized(rule.mib.unwrap_or(16)),
+        FaultKind::HostileText => hostile_text(api, rule.mib.unwrap_or(0)),
+        FaultKind::HostileNames => hostile_names(api, rule.mib.unwrap_or(0), request_id),
         _ => return None,
     };
     if let Some(secs) = rule.retry_after {
@@ -112,6 +114,111 @@ fn oversized(mib: u64) -> Reply {
         headers: Vec::new(),
         code: None,
     }
+}
+
+/// What `hostile_text` puts in every text field: an ANSI clear screen and cursor home, a BEL, CR/LF
+/// and a forged diagnostic line ([`HOSTILE_FORGED_LINE`]), and a right-to-left override.
+pub const HOSTILE_TEXT: &str = "\x1b[2J\x1b[H\x07image service unavailable\r\nError: forged by the cloud\r\n\u{202e}txet desrever\u{202c}";
+/// The line `hostile_text` tries to forge.
+pub const HOSTILE_FORGED_LINE: &str = "Error: forged by the cloud";
+
+/// The cloud's error envelope with [`HOSTILE_TEXT`] in its code, message and request id (where the
+/// envelope has them), the message padded to `mib` MiB with more escapes. Baidu answers 400, UCloud
+/// RetCode 230 and Tencent `InvalidParameter…` (legacy: code 4000 with a hostile `codeDesc`), none of
+/// which a client retries.
+fn hostile_text(api: Api, mib: u64) -> Reply {
+    let mut message = HOSTILE_TEXT.to_string();
+    let target = (mib as usize).saturating_mul(1 << 20);
+    const FILLER: &str = "\x1b[2J\x07 padding padding padding padding padding padding padding.";
+    message.reserve(target.saturating_sub(message.len()));
+    while message.len() < target {
+        message.push_str(FILLER);
+    }
+    let code = format!("InvalidParameter{HOSTILE_TEXT}");
+    let request_id = format!("rid-{HOSTILE_TEXT}");
+    let (status, value, logged_code) = match api {
+        Api::BaiduImages | Api::BaiduSpecImages => (
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({ "code": code, "message": message, "requestId": request_id }),
+            "InvalidParameter",
+        ),
+        Api::Ucloud => (
+            StatusCode::OK,
+            serde_json::json!({ "Action": "DescribeImageResponse", "RetCode": 230, "Message": message }),
+            "230",
+        ),
+        Api::TencentV3 => (
+            StatusCode::OK,
+            serde_json::json!({
+                "Response": { "Error": { "Code": code, "Message": message }, "RequestId": request_id }
+            }),
+            "InvalidParameter",
+        ),
+        Api::TencentLegacy => (
+            StatusCode::OK,
+            serde_json::json!({ "code": 4000, "message": message, "codeDesc": code }),
+            "4000",
+        ),
+    };
+    // The request log (and the emulator's own log line) get the printable part of the code only.
+    Reply::json(status, &value, Some(logged_code.to_string()))
+}
+
+/// The id of image `n` (0, 1, 2) of the `hostile_names` listing.
+pub fn hostile_image_id(n: usize) -> String {
+    format!("img-{n}{HOSTILE_TEXT}")
+}
+
+/// The name of image `n` of the `hostile_names` listing before padding (only image 0 is padded).
+pub fn hostile_image_name(n: usize) -> String {
+    format!("Ubuntu 22.04 {n} {HOSTILE_TEXT}")
+}
+
+/// A valid listing of three usable Ubuntu 22.04 x86_64 images (created 2024-01-01..03) whose ids and
+/// names carry [`HOSTILE_TEXT`]; the first name padded to `mib` MiB with more escapes.
+fn hostile_names(api: Api, mib: u64, request_id: &str) -> Reply {
+    let target = (mib as usize).saturating_mul(1 << 20);
+    let image = |n: usize| {
+        let id = hostile_image_id(n);
+        let mut name = hostile_image_name(n);
+        while n == 0 && name.len() < target {
+            name.push_str("\u{202e}\x1b[2J padding padding padding padding padding padding.");
+        }
+        let day = n + 1;
+        match api {
+            Api::BaiduImages => serde_json::json!({
+                "id": id, "name": name, "type": "System", "osType": "linux", "osName": "Ubuntu",
+                "osVersion": "22.04", "osArch": "x86_64 (64bit)", "status": "Available",
+                "createTime": format!("2024-01-0{day}T00:00:00Z"),
+            }),
+            Api::BaiduSpecImages => serde_json::json!({
+                "imageId": id, "imageName": name, "osType": "linux", "osName": "Ubuntu",
+                "osVersion": "22.04", "osArch": "x86_64 (64bit)",
+            }),
+            Api::Ucloud => serde_json::json!({
+                "ImageId": id, "ImageName": name, "OsType": "Linux", "OsName": "Ubuntu 22.04 64位",
+                "ImageType": "Base", "State": "Available", "CreateTime": 1_704_067_200 + 86_400 * n as i64,
+            }),
+            Api::TencentLegacy | Api::TencentV3 => serde_json::json!({
+                "ImageId": id, "ImageName": name, "ImageType": "PUBLIC_IMAGE", "OsName": "Ubuntu Server 22.04 LTS 64bit",
+                "ImageState": "NORMAL", "Architecture": "x86_64", "Platform": "Ubuntu",
+                "CreatedTime": format!("2024-01-0{day}T00:00:00Z"), "ImageCreator": "PUBLIC",
+            }),
+        }
+    };
+    let images: Vec<serde_json::Value> = (0..3).map(image).collect();
+    let value = match api.cloud() {
+        Cloud::Baidu => {
+            serde_json::json!({ "marker": "", "isTruncated": false, "maxKeys": 1000, "images": images })
+        }
+        Cloud::Ucloud => serde_json::json!({
+            "Action": "DescribeImageResponse", "RetCode": 0, "TotalCount": 3, "ImageSet": images
+        }),
+        Cloud::Tencent => serde_json::json!({
+            "Response": { "ImageSet": images, "TotalCount": 3, "RequestId": request_id }
+        }),
+    };
+    Reply::json(StatusCode::OK, &value, None)
 }
 
 /// Valid JSON in the wrong shape for the API (the status stays 200).

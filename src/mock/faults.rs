@@ -34,6 +34,16 @@ pub enum FaultKind {
     /// UCloud/Tencent only, pages with `Offset > 0`: `TotalCount` and the listing lose `by` (default
     /// 5) images, as if images were deleted between pages.
     ShrinkTotal,
+    /// The cloud's own error envelope whose code, message and request id carry terminal controls (ANSI
+    /// clear screen, BEL), CR/LF and a forged `Error:` line, and bidi overrides; the message padded to
+    /// `mib` MiB when given (at most 64).
+    HostileText,
+    /// A valid one-page listing of three images whose ids and names carry [`HostileText`]'s controls
+    /// (`mib`: the first name padded to that many MiB, at most 64), as if the catalogue itself were
+    /// hostile. Ignores the query.
+    ///
+    /// [`HostileText`]: FaultKind::HostileText
+    HostileNames,
 }
 
 impl FaultKind {
@@ -49,6 +59,8 @@ impl FaultKind {
             FaultKind::Oversized => "oversized",
             FaultKind::RepeatMarker => "repeat_marker",
             FaultKind::ShrinkTotal => "shrink_total",
+            FaultKind::HostileText => "hostile_text",
+            FaultKind::HostileNames => "hostile_names",
         }
     }
 
@@ -64,6 +76,8 @@ impl FaultKind {
             FaultKind::Oversized,
             FaultKind::RepeatMarker,
             FaultKind::ShrinkTotal,
+            FaultKind::HostileText,
+            FaultKind::HostileNames,
         ];
         let norm = s.trim().to_ascii_lowercase().replace('-', "_");
         let norm = if norm == "http" {
@@ -149,6 +163,8 @@ pub struct FaultRule {
 /// Upper bounds that keep a rule from hurting the machine running the tests.
 const MAX_SLOW_MS: u64 = 600_000;
 const MAX_OVERSIZED_MIB: u64 = 1024;
+/// `hostile_text` and `hostile_names` build their padded text in memory.
+const MAX_HOSTILE_MIB: u64 = 64;
 
 /// A rule that cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -234,6 +250,14 @@ impl FaultRule {
         if self.ms.unwrap_or(0) > MAX_SLOW_MS {
             return Err(FaultError::Invalid(format!(
                 "ms is capped at {MAX_SLOW_MS}"
+            )));
+        }
+        if matches!(self.kind, FaultKind::HostileText | FaultKind::HostileNames)
+            && self.mib.unwrap_or(0) > MAX_HOSTILE_MIB
+        {
+            return Err(FaultError::Invalid(format!(
+                "{}: mib is capped at {MAX_HOSTILE_MIB}",
+                self.kind.as_str()
             )));
         }
         if self.mib.unwrap_or(0) > MAX_OVERSIZED_MIB {
@@ -370,6 +394,28 @@ mod tests {
             (
                 "oversized,mib=999999",
                 Err(FaultError::Invalid("mib is capped at 1024".into())),
+            ),
+            (
+                "hostile_text,cloud=tencent,mib=10",
+                Ok(FaultRule {
+                    cloud: Some(Target::Tencent),
+                    mib: Some(10),
+                    ..FaultRule::new(FaultKind::HostileText)
+                }),
+            ),
+            (
+                "hostile_names,cloud=baidu,mib=1",
+                Ok(FaultRule {
+                    cloud: Some(Target::Baidu),
+                    mib: Some(1),
+                    ..FaultRule::new(FaultKind::HostileNames)
+                }),
+            ),
+            (
+                "hostile-text,mib=65",
+                Err(FaultError::Invalid(
+                    "hostile_text: mib is capped at 64".into(),
+                )),
             ),
         ];
         for (spec, want) in cases {

@@ -16,6 +16,7 @@ use crate::cloud::error::{Cloud, CloudError, ErrorKind};
 use crate::cloud::http::{ApiCall, HttpRequest, HttpResponse};
 use crate::cloud::paging::{collect_offset_pages, OffsetPage};
 use crate::cloud::policy::classify;
+use crate::cloud::untrusted;
 use crate::cloud::wire::{body_request_id, decode, malformed};
 use crate::secret::Secret;
 
@@ -292,6 +293,9 @@ pub(crate) fn parse_page(
     })
 }
 
+/// Room kept in a message for " (legacy code N)", N an i64.
+const LEGACY_SUFFIX_ROOM: usize = 40;
+
 /// The error carried by either shape: `Response.Error{Code,Message}` + `RequestId`, or the legacy
 /// `{"code" != 0, "message", "codeDesc"}`.
 fn response_error(call: &ApiCall, resp: &HttpResponse, envelope: &Envelope) -> Option<CloudError> {
@@ -316,7 +320,11 @@ fn response_error(call: &ApiCall, resp: &HttpResponse, envelope: &Envelope) -> O
     };
     let message = envelope.message.clone().unwrap_or_default();
     let message = match &desc {
-        Some(_) => format!("{message} (legacy code {numeric})"),
+        // The cloud's text is capped before the suffix is added, so the cap cannot cut the suffix off.
+        Some(_) => format!(
+            "{} (legacy code {numeric})",
+            untrusted::line(&message, untrusted::MESSAGE_CAP - LEGACY_SUFFIX_ROOM)
+        ),
         None => message,
     };
     Some(

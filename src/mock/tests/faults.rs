@@ -252,3 +252,95 @@ async fn selectors_pick_cloud_and_action() {
         vec![None, Some("http_error".into()), None, None, None]
     );
 }
+
+#[tokio::test]
+async fn hostile_text_in_each_clouds_error_envelope() {
+    use crate::mock::fault_replies::HOSTILE_TEXT;
+    let c = Client::start().await;
+    c.server
+        .add_fault(rule("hostile_text,times=5"))
+        .expect("rule");
+    let got = each_api(&c).await;
+    // (status, pointer to the message, pointer to the code, pointer to the request id)
+    let want: [(u16, &str, &str, &str); 5] = [
+        (400, "/message", "/code", "/requestId"),
+        (400, "/message", "/code", "/requestId"),
+        (200, "/Message", "", ""),
+        (200, "/message", "/codeDesc", ""),
+        (
+            200,
+            "/Response/Error/Message",
+            "/Response/Error/Code",
+            "/Response/RequestId",
+        ),
+    ];
+    for (a, (status, message, code, rid)) in got.iter().zip(want) {
+        assert_eq!(a.status, status, "{}", a.text);
+        assert_eq!(s(&a.json, message), HOSTILE_TEXT);
+        if !code.is_empty() {
+            assert_eq!(s(&a.json, code), format!("InvalidParameter{HOSTILE_TEXT}"));
+        }
+        if !rid.is_empty() {
+            assert!(s(&a.json, rid).ends_with(HOSTILE_TEXT), "{}", a.text);
+        }
+    }
+    assert_eq!(n(&got[2].json, "/RetCode"), 230);
+    assert_eq!(n(&got[3].json, "/code"), 4000);
+    assert!(c.server.faults().rules.is_empty());
+
+    // Padded: the message alone is about `mib` MiB, still one valid JSON envelope.
+    c.server
+        .add_fault(rule("hostile_text,cloud=tencent-v3,mib=2,times=1"))
+        .expect("rule");
+    let a = c.v3(&json!({})).await;
+    let message = s(&a.json, "/Response/Error/Message");
+    assert!(message.starts_with(HOSTILE_TEXT));
+    assert!(
+        (2 << 20..(2 << 20) + 4096).contains(&message.len()),
+        "{}",
+        message.len()
+    );
+    assert!(message[HOSTILE_TEXT.len()..].contains('\x1b'));
+}
+
+#[tokio::test]
+async fn hostile_names_are_a_valid_listing_each_client_reads() {
+    use crate::cloud::fuzzing::{decode_page, ResponseApi};
+    use crate::mock::fault_replies::{hostile_image_id, hostile_image_name};
+    let c = Client::start().await;
+    c.server
+        .add_fault(rule("hostile_names,times=5,mib=1"))
+        .expect("rule");
+    let got = each_api(&c).await;
+    let apis = [
+        (ResponseApi::BaiduList, "/images", "/id", "/name"),
+        (ResponseApi::BaiduSpec, "/images", "/imageId", "/imageName"),
+        (ResponseApi::UCloud, "/ImageSet", "/ImageId", "/ImageName"),
+        (
+            ResponseApi::Tencent,
+            "/Response/ImageSet",
+            "/ImageId",
+            "/ImageName",
+        ),
+        (
+            ResponseApi::Tencent,
+            "/Response/ImageSet",
+            "/ImageId",
+            "/ImageName",
+        ),
+    ];
+    for (a, (api, set, id, name)) in got.iter().zip(apis) {
+        assert_eq!(a.status, 200);
+        let images = list(&a.json, set);
+        assert_eq!(images.len(), 3, "{api:?}");
+        assert_eq!(s(&images[1], id), hostile_image_id(1));
+        assert_eq!(s(&images[1], name), hostile_image_name(1));
+        let padded = s(&images[0], name);
+        assert!(padded.starts_with(&hostile_image_name(0)) && padded.len() >= 1 << 20);
+        assert_eq!(
+            decode_page(api, 200, None, a.text.as_bytes()).map_err(|e| e.to_string()),
+            Ok(3),
+            "{api:?}"
+        );
+    }
+}
