@@ -525,3 +525,64 @@ fn ctrl_c_ends_a_plan_blocked_on_output_file() {
         );
     }
 }
+
+/// A costly `name_regex` of the kind `name_regex_figures` (tests/hostile_text.rs) found the costliest
+/// accepted: many optional items the matcher tracks at every byte, and a final `X` no name has. A tenth of
+/// the worst one (`{1000}`), so the test takes seconds, not a minute, in a debug build.
+const COSTLY_PATTERN: &str = r"(?:(?-u:\w)?){100}X";
+
+/// A read whose filter is busy (the costliest accepted `name_regex` over the 10,000-image bulk region)
+/// ends on StopProvider at once, not when the filter is done: the filter runs off the executor and watches
+/// the read's cancellation. Measured against the filter's own duration in the same run, so a slow or busy
+/// machine stretches both sides alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_provider_ends_a_read_while_its_filter_is_busy() {
+    use terraform_provider_cloudimage::mock::catalogue::TENCENT_BULK_REGION;
+    let mock = MockServer::start(MockConfig::default())
+        .await
+        .expect("emulator");
+    let plugin = InProcess::start(&FAST_BACKOFF).await;
+    plugin
+        .configure(clouds::provider_config(&mock.url(), "v3", 3, "120s"))
+        .await;
+    let config = serde_json::json!({ "region": TENCENT_BULK_REGION, "name_regex": COSTLY_PATTERN });
+    // The first read lists the region (then cached for the process); the second times the filter alone.
+    let listing = serde_json::json!({ "region": TENCENT_BULK_REGION });
+    let first = plugin.read("cloudimage_tencent_images", listing).await;
+    assert!(first.errors().is_empty(), "{:?}", first.diags);
+    let started = Instant::now();
+    let second = plugin.read("cloudimage_tencent_images", config.clone()).await;
+    let filter = started.elapsed();
+    assert!(second.errors().is_empty(), "{:?}", second.diags);
+    assert_eq!(second.ids(), Some(Vec::new()), "no name ends in X");
+
+    let mut client = InProcess::connect(plugin.socket.clone()).await;
+    let ty = plugin.data_source_type("cloudimage_tencent_images");
+    let read = tokio::spawn(async move {
+        let read = read_with(&mut client, &ty, "cloudimage_tencent_images", config).await;
+        (read, Instant::now())
+    });
+    // A third of the way through the filter: two thirds of its work are still to do.
+    tokio::time::sleep(filter / 3).await;
+    let stopped = Instant::now();
+    plugin.stop_provider().await;
+    let (read, done) = read.await.expect("read task");
+    let took = done.saturating_duration_since(stopped);
+    assert!(read.state.is_none(), "no state");
+    assert!(
+        read.diags
+            .iter()
+            .any(|d| d.error && d.summary == "Cancelled while filtering images"),
+        "{:?}",
+        read.diags
+    );
+    assert!(
+        took < filter / 3,
+        "the read ended {took:?} after StopProvider, though the filter alone takes {filter:?}"
+    );
+    eprintln!(
+        "StopProvider ended a read {took:?} after the call, a third of the way through a {filter:?} filter"
+    );
+    plugin.shutdown().await;
+    mock.shutdown().await;
+}
