@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures_util::future::{join_all, BoxFuture};
 
 use super::images::{time_value, ImageFamily, ImageRow};
-use super::{offload, output_file};
+use super::{name_regex, offload, output_file};
 use super::selection::{self, Selection};
 use super::{args, baidu, credentials, ids, tencent, ucloud, DataSource, ReadOutcome};
 use crate::cty::{Type, Value};
@@ -102,9 +102,7 @@ impl DataSource for CrossCloud {
                  with only its key id or only its secret is an error, not left out).",
             ))
             .attr(output_file::argument())
-            .attr(Attribute::optional("name_regex", Type::String).describe(
-                "A regular expression (Rust `regex` syntax, unanchored) the image name must match. Checked at plan time.",
-            ));
+            .attr(name_regex::argument());
         for a in selection::filter_arguments() {
             block = block.attr(a);
         }

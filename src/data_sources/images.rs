@@ -10,7 +10,7 @@ use futures_util::future::BoxFuture;
 
 use super::args;
 use super::ids::stable_id;
-use super::{offload, output_file};
+use super::{name_regex, offload, output_file};
 use super::selection::{self, Funnel, Selection};
 use super::{DataSource, ReadOutcome};
 use crate::cloud::normalize::{normalize, Facts, Normalized};
@@ -345,9 +345,7 @@ fn shared_arguments(os_name_note: Option<&str>) -> Vec<Attribute> {
     let mut out = vec![
         Attribute::optional("region", Type::String)
             .describe("Region to search; overrides the provider's region for this cloud."),
-        Attribute::optional("name_regex", Type::String).describe(
-            "A regular expression (Rust `regex` syntax, unanchored) the image name must match. Checked at plan time.",
-        ),
+        name_regex::argument(),
         Attribute::optional("os_name", Type::String).describe(match os_name_note {
             Some(note) => format!("{os_name} {note}"),
             None => os_name.to_string(),

@@ -40,6 +40,15 @@ pub const DFA_SIZE_LIMIT: usize = 256 * 1024;
 /// Deepest nesting of groups and repetitions (the `regex` default).
 pub const NEST_LIMIT: u32 = 250;
 
+/// The `name_regex` argument, worded the same on every data source.
+pub(crate) fn argument() -> crate::schema::Attribute {
+    crate::schema::Attribute::optional("name_regex", crate::cty::Type::String).describe(
+        "A regular expression (Rust `regex` syntax, unanchored) the image name must match, checked at plan time. \
+         At most 1 KiB; as in Go's RE2 (the clouds' own providers), no counted repetition above 1000, nor nested \
+         counts that multiply past 1000.",
+    )
+}
+
 /// How much of the pattern an error quotes.
 const EXCERPT_BYTES: usize = 64;
 /// How much of the offending piece an error quotes.
