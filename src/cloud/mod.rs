@@ -8,8 +8,10 @@
 //! - [`endpoint`]: URL + the Host header that is signed; [`clock`]: the injected wall clock;
 //! - [`http`]: the one executor (timeouts, retries, re-signing, cancellation, body cap);
 //! - [`paging`]: marker and offset paging that never returns a partial list;
-//! - [`cache`]: the per-process single-flight listing cache; [`context`]: what clients share.
+//! - [`cache`]: the per-process single-flight listing cache; [`context`]: what clients share;
+//! - [`budget`]: the per-process bound on response data held (bodies, pages, cached listings).
 
+pub mod budget;
 pub mod cache;
 pub mod clock;
 pub mod context;
@@ -33,6 +35,7 @@ pub(crate) mod test_server;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+pub use budget::ResponseBudget;
 pub use cache::ListingCache;
 pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
 pub use context::CloudContext;
