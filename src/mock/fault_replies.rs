@@ -174,15 +174,14 @@ fn huge_page(value: &mut serde_json::Value, api: Api, mib: u64) -> bool {
         return false;
     };
     let share = (mib as usize).saturating_mul(1 << 20) / images.len();
-    for (i, image) in images.iter_mut().enumerate() {
+    // Printable, varied text (not one repeated byte), as a long description would be; ASCII, so a byte
+    // count is a character count.
+    const WORDS: &str = "lorem ipsum dolor sit amet, consectetur adipiscing elit; ";
+    let mut text = WORDS.repeat(share / WORDS.len() + 1);
+    text.truncate(share);
+    for image in images.iter_mut() {
         if let Some(obj) = image.as_object_mut() {
-            // Printable, varied text (not one repeated byte), as a long description would be.
-            let text: String = format!("image {i}: lorem ipsum dolor sit amet ")
-                .chars()
-                .cycle()
-                .take(share)
-                .collect();
-            obj.insert(field.to_string(), serde_json::Value::String(text));
+            obj.insert(field.to_string(), serde_json::Value::String(text.clone()));
         }
     }
     true
