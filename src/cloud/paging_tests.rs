@@ -291,7 +291,7 @@ async fn an_implausible_total_count_fails_after_the_first_page() {
                 );
             }
             Err(words) => {
-                let err = got.err().expect("an implausible total fails");
+                let err = got.expect_err("an implausible total fails");
                 assert_eq!(err.kind(), ErrorKind::Paging);
                 assert!(err.message().contains(words), "{}", err.message());
                 assert!(
@@ -325,7 +325,7 @@ async fn endless_listings_stop_at_the_page_bound() {
         }
     })
     .await;
-    let err = got.err().expect("endless");
+    let err = got.expect_err("endless");
     assert_eq!(err.kind(), ErrorKind::Paging);
     assert!(
         err.message().contains("exceeds 1000 pages"),
@@ -347,7 +347,7 @@ async fn endless_listings_stop_at_the_page_bound() {
         }
     })
     .await;
-    let err = got.err().expect("endless");
+    let err = got.expect_err("endless");
     assert!(
         err.message().contains("exceeds 1000 pages"),
         "{}",
