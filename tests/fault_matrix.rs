@@ -152,6 +152,13 @@ async fn every_api_under_every_fault_over_grpc() {
         );
         let baseline_ids = baseline.ids().expect("ids");
         assert!(!baseline_ids.is_empty(), "{}: images", api.label);
+        // The cached listing keeps its share of the provider's one budget (every configuration charges
+        // it); a later configuration's cache replaces this one and gives the share back.
+        assert!(
+            budget.used() > 0,
+            "{}: the cached listing is charged to the provider's budget",
+            api.label
+        );
         // Paging faults need a listing of several pages.
         assert!(
             mock.requests().len() > 1,

@@ -7,6 +7,8 @@
 //!   16 MiB budget (`CLOUDIMAGE_RESPONSE_BUDGET_MIB`) so that CI moves tens, not hundreds, of MiB.
 //! - An absurd `TotalCount` on the offset-paged APIs: a clear paging error after the first request of
 //!   each listing, counted in the emulator's request log.
+//! - A listing that fits the budget while the answer built from it does not: the plural data source fails
+//!   with the budget error, the singular one (one image of the same listing) still answers.
 //!
 //! The full-size figure (default 256 MiB budget, pages just under the 8 MiB body cap, ten listings at
 //! once, the provider's peak RSS) is a separate command, documented in RELIABILITY.md:
@@ -205,17 +207,79 @@ fn an_absurd_total_count_fails_after_one_request_per_listing() {
     }
 }
 
+#[test]
+fn an_answer_larger_than_the_budget_fails_and_a_narrower_one_is_returned() {
+    let emulator = Emulator::start();
+    let providers = clouds::providers_hcl(&emulator.url(), MAX_RETRIES, TIMEOUT);
+    let plural = "data \"cloudimage_tencent_images\" \"all\" {}\n";
+    let singular = "data \"cloudimage_tencent_image\" \"newest\" {\n  most_recent = true\n}\noutput \"newest\" { value = data.cloudimage_tencent_image.newest.id }\n";
+    // 3 pages of 2 MiB of text: the listing (6 MiB) fits the 16 MiB budget, an answer of all its images
+    // (charged three times: values, encoding, frame) does not; one image does.
+    let faults = serde_json::json!([{ "kind": "huge_pages", "mib": 2, "cloud": "tencent-v3" }]);
+    for tf in ALL_TERRAFORMS {
+        let ws = workspace(
+            tf,
+            &format!("{providers}{plural}{singular}"),
+            Some(HOSTILE_BUDGET_MIB),
+        );
+        emulator.set_faults(faults.clone());
+        emulator.server.clear();
+        let run = ws.run(&["plan", "-no-color", "-input=false"]);
+        let all = flat(&run.combined());
+        assert!(!run.success, "{tf:?}: the plan must fail\n{all}");
+        assert_eq!(
+            all.matches("Error: ").count(),
+            1,
+            "{tf:?}: only the plural fails\n{all}"
+        );
+        for words in [
+            "Error: Answer too large for the provider's response budget",
+            "data \"cloudimage_tencent_images\" \"all\"",
+            &format!(
+                "would take the provider past its response budget of {HOSTILE_BUDGET_MIB} MiB"
+            ),
+            "every filter shrinks the answer",
+            "use a singular data source with `most_recent = true`",
+        ] {
+            assert!(all.contains(words), "{tf:?}: lacks {words:?}\n{all}");
+        }
+        assert_eq!(
+            emulator.count("DescribeImages"),
+            3,
+            "{tf:?}: one listing, read once"
+        );
+        // The narrower answer alone works, on the same hostile listing.
+        ws.write_config(&format!("{providers}{singular}"));
+        let outputs = ws.apply_outputs();
+        let id = support::output(&outputs, "newest");
+        assert!(
+            id.as_str().is_some_and(|i| i.starts_with("img-")),
+            "{tf:?}: {id}"
+        );
+        eprintln!(
+            "answer over budget, Terraform {}: the plural fails, the singular returns {id}",
+            tf.version
+        );
+    }
+}
+
 /// The full-size figure for RELIABILITY.md; set `CLOUDIMAGE_HOSTILE_RSS=1` (and `CLOUDIMAGE_TEST_BINARY`
 /// for the release binary). Ten data sources, each reading a different listing of 7 MiB pages (the
 /// largest under the 8 MiB body cap), against the default 256 MiB budget, in one provider process; then
 /// the worst single listing (100 pages of the emulator's bulk region); then the same ten without faults
-/// for the baseline. Prints the provider's peak RSS (VmHWM) for each.
+/// for the baseline; then a listing that fits the budget (100 MiB of text) but whose answer, three copies
+/// of it, does not. Prints the provider's peak RSS (VmHWM) for each.
 #[test]
 fn peak_rss_under_hostile_listings() {
     if !std::env::var("CLOUDIMAGE_HOSTILE_RSS").is_ok_and(|v| !v.is_empty() && v != "0") {
         eprintln!("skipped: set CLOUDIMAGE_HOSTILE_RSS=1 to measure");
         return;
     }
+    // The provider inherits this process's environment: a smaller budget here shows how the peak moves
+    // with it.
+    let budget_mib =
+        std::env::var("CLOUDIMAGE_RESPONSE_BUDGET_MIB").unwrap_or_else(|_| "256".into());
+    let budget_words = format!("response budget of {budget_mib} MiB");
     let emulator = Emulator::start();
     let mut config = clouds::providers_hcl(&emulator.url(), MAX_RETRIES, TIMEOUT);
     let sources: [(&str, &str, &str); 10] = [
@@ -273,7 +337,7 @@ fn peak_rss_under_hostile_listings() {
         clouds::providers_hcl(&emulator.url(), MAX_RETRIES, TIMEOUT)
     );
     let single = workspace(TF_1_0_3, &bulk_only, None);
-    let runs: [(&str, &Workspace, serde_json::Value); 3] = [
+    let runs: [(&str, &Workspace, serde_json::Value); 4] = [
         (
             "ten hostile listings at once (huge_pages mib=7)",
             &ws,
@@ -289,18 +353,30 @@ fn peak_rss_under_hostile_listings() {
             &ws,
             serde_json::json!([]),
         ),
+        (
+            "one listing that fits the budget, but not its answer (Tencent ap-bench, huge_pages mib=1: 100 MiB of text)",
+            &single,
+            serde_json::json!([{ "kind": "huge_pages", "mib": 1 }]),
+        ),
     ];
     for (label, ws, faults) in runs {
         emulator.set_faults(faults.clone());
         emulator.server.clear();
         let (success, peak_kib, took, output) = plan_with_peak_rss(ws);
+        // Every hostile run fails with the budget error (the last one when its answer is built).
         let hostile = faults.as_array().is_some_and(|f| !f.is_empty());
         let all = flat(&output);
         if hostile {
             assert!(!success, "{label}: must fail\n{all}");
-            assert!(all.contains("response budget of 256 MiB"), "{label}: {all}");
+            assert!(all.contains(&budget_words), "{label}: {all}");
         } else {
             assert!(success, "{label}: {all}");
+        }
+        for line in output
+            .lines()
+            .filter(|l| l.contains("Error: ") || l.contains("Message: "))
+        {
+            eprintln!("    {}", line.trim().chars().take(200).collect::<String>());
         }
         let log = emulator.server.requests();
         eprintln!(
@@ -309,7 +385,7 @@ fn peak_rss_under_hostile_listings() {
             took.as_secs_f64(),
             log.len(),
             log.iter().filter(|r| r.fault.is_some()).count(),
-            all.matches("response budget of 256 MiB").count(),
+            all.matches(&budget_words).count(),
             peak_kib as f64 / 1024.0
         );
     }
