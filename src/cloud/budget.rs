@@ -15,10 +15,13 @@
 //!   of a listing move their charges onto the listing, which the listing cache keeps until the listing
 //!   is dropped from it (a failed listing releases everything at once).
 //!
+//! - **answers**: a plural data source's answer is charged three times its size as it is built (its
+//!   values, their msgpack encoding, the gRPC frame), until the read returns (`data_sources::answer`).
+//!
 //! Not counted (the stated baseline): the executable, thread stacks, TLS and HTTP connection state (hyper's
-//! per-connection read buffers), request bodies, the gRPC messages Terraform sends and receives (the
-//! answers a read builds from a listing: Terraform bounds those) and allocator slack. A charge that would
-//! take the total past the limit fails with [`OverBudget`]; nothing is charged then.
+//! per-connection read buffers), request bodies, Terraform's requests, a singular data source's one-image
+//! answer, an answer's gRPC frame once the read has returned, and allocator slack. A charge that would take
+//! the total past the limit fails with [`OverBudget`]; nothing is charged then.
 //!
 //! This module knows no HTTP, no cloud and nothing of Terraform.
 
