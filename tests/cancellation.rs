@@ -233,8 +233,14 @@ fn interrupt_until_exit(
             let _ = child.wait();
             let mut out = String::new();
             for stream in [
-                child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read>),
-                child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read>),
+                child
+                    .stdout
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn std::io::Read>),
+                child
+                    .stderr
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn std::io::Read>),
             ]
             .into_iter()
             .flatten()
@@ -310,7 +316,8 @@ fn sigint_to_terraform_during_a_slow_read_ends_cleanly() {
             let in_flight = established_to(port);
             providers = children(group, "terraform-provi");
             let sent = Instant::now();
-            let (exit, interrupts) = interrupt_until_exit(&mut child, group, &format!("{tf:?} {command}"));
+            let (exit, interrupts) =
+                interrupt_until_exit(&mut child, group, &format!("{tf:?} {command}"));
             let tf_exit = sent.elapsed();
             let out = child.wait_with_output().expect("output");
             let all = format!(
@@ -551,7 +558,9 @@ async fn stop_provider_ends_a_read_while_its_filter_is_busy() {
     let first = plugin.read("cloudimage_tencent_images", listing).await;
     assert!(first.errors().is_empty(), "{:?}", first.diags);
     let started = Instant::now();
-    let second = plugin.read("cloudimage_tencent_images", config.clone()).await;
+    let second = plugin
+        .read("cloudimage_tencent_images", config.clone())
+        .await;
     let filter = started.elapsed();
     assert!(second.errors().is_empty(), "{:?}", second.diags);
     assert_eq!(second.ids(), Some(Vec::new()), "no name ends in X");

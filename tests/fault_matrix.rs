@@ -7,18 +7,48 @@
 //! cloud, the API action, the HTTP status or the cloud's code (or the timeout), and the request id
 //! whenever the emulator put one on the wire that survived the fault. Never a panic. A summary table
 //! is printed (`--nocapture`) and RELIABILITY.md quotes it.
+//!
+//! Nothing here depends on how fast the machine is: every case but `slow` runs with a per-attempt
+//! timeout far above any attempt's duration on a loaded machine, and the `slow` case reads a small
+//! listing (one short page, milliseconds) with a short timeout while the emulator delays answers far
+//! beyond it. Oversized bodies announce their size (refused unread) or are cut at the cap, neither of
+//! which races a timeout.
 
 mod support;
 
 use std::time::Instant;
 
-use support::clouds::{self, Class, CloudApi, Fault, Paging, APIS};
+use support::clouds::{self, Class, CloudApi, Fault, Paging, APIS, HOSTILE_BUDGET_MIB};
 use support::grpc::{InProcess, Read, FAST_BACKOFF};
 use terraform_provider_cloudimage::mock::{MockConfig, MockServer};
 
 const MAX_RETRIES: u32 = 2;
-const TIMEOUT: &str = "250ms";
-const SLOW_MS: u64 = 1200;
+/// The per-attempt timeout of every case but `slow`: never reached by a normal attempt, however loaded
+/// the machine (the largest, a 1,000-image Baidu page, takes under half a second in a debug build on
+/// 2 busy cores).
+const TIMEOUT: &str = "30s";
+/// The `slow` case's timeout, over a one-page listing of a few dozen images (milliseconds)...
+const SLOW_CASE_TIMEOUT: &str = "1s";
+/// ... and the emulator's delay: 60 times the timeout.
+const SLOW_MS: u64 = 60_000;
+
+/// A small listing (one short page) per API, for the `slow` case: what must succeed within its short
+/// timeout is milliseconds of work. `id` is an image of the API's full listing.
+fn small_config(api: &CloudApi, id: &str) -> serde_json::Value {
+    match api.label {
+        "baidu-list" => serde_json::json!({ "image_type": "FpgaBccCustom" }),
+        "baidu-spec" => serde_json::json!({ "spec": "bcc.gn5.c8m32.1v100" }),
+        "ucloud" => serde_json::json!({ "image_id": id }),
+        _ => serde_json::json!({ "image_ids": [id] }),
+    }
+}
+
+/// The provider's environment: fast retries, and the response budget the `huge_pages` fault exceeds.
+fn provider_env() -> Vec<(&'static str, &'static str)> {
+    let mut env = FAST_BACKOFF.to_vec();
+    env.push(("CLOUDIMAGE_RESPONSE_BUDGET_MIB", HOSTILE_BUDGET_MIB));
+    env
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -100,7 +130,8 @@ async fn every_api_under_every_fault_over_grpc() {
     let mock = MockServer::start(MockConfig::default())
         .await
         .expect("emulator");
-    let plugin = InProcess::start(&FAST_BACKOFF).await;
+    let plugin = InProcess::start(&provider_env()).await;
+    let budget = plugin.provider.response_budget().clone();
     let url = mock.url();
     let mut outcomes = Vec::new();
     let started = Instant::now();
@@ -121,18 +152,49 @@ async fn every_api_under_every_fault_over_grpc() {
         );
         let baseline_ids = baseline.ids().expect("ids");
         assert!(!baseline_ids.is_empty(), "{}: images", api.label);
+        // The cached listing keeps its share of the provider's one budget (every configuration charges
+        // it); a later configuration's cache replaces this one and gives the share back.
+        assert!(
+            budget.used() > 0,
+            "{}: the cached listing is charged to the provider's budget",
+            api.label
+        );
         // Paging faults need a listing of several pages.
         assert!(
             mock.requests().len() > 1,
             "{}: more than one page",
             api.label
         );
+        // The slow case's small listing: one page.
+        mock.clear();
+        let small = small_config(api, &baseline_ids[0]);
+        let small_baseline = plugin.read(api.data_source, small.clone()).await;
+        assert!(
+            small_baseline.errors().is_empty()
+                && small_baseline.ids().is_some_and(|i| !i.is_empty()),
+            "{}: small listing {:?}",
+            api.label,
+            small_baseline.diags
+        );
+        assert_eq!(
+            mock.requests().len(),
+            1,
+            "{}: small listing is one page",
+            api.label
+        );
 
         for fault in clouds::faults(SLOW_MS).iter().filter(|f| applies(f, api)) {
+            let slow = fault.label == "slow";
+            let (timeout, config, baseline, baseline_ids) = if slow {
+                let ids = small_baseline.ids().expect("ids");
+                (SLOW_CASE_TIMEOUT, small.clone(), &small_baseline, ids)
+            } else {
+                (TIMEOUT, api.config(), &baseline, baseline_ids.clone())
+            };
             for mode in [Mode::Transient, Mode::Persistent] {
                 // A fresh configuration per case: a fresh listing cache, so every case hits the wire.
                 plugin
-                    .configure(clouds::provider_for(api, &url, MAX_RETRIES, TIMEOUT))
+                    .configure(clouds::provider_for(api, &url, MAX_RETRIES, timeout))
                     .await;
                 let times = (mode == Mode::Transient).then_some(MAX_RETRIES);
                 mock.set_faults(
@@ -144,12 +206,14 @@ async fn every_api_under_every_fault_over_grpc() {
                 .expect("valid rule");
                 mock.clear();
                 let case_start = Instant::now();
-                let read = plugin.read(api.data_source, api.config()).await;
+                let read = plugin.read(api.data_source, config.clone()).await;
                 let ms = case_start.elapsed().as_millis();
                 let log = mock.requests();
+                // This case's fault only: a slow answer of an earlier case may still be logged late.
+                let kind = fault.rule["kind"].as_str();
                 let fault_ids: Vec<String> = log
                     .iter()
-                    .filter(|r| r.fault.is_some())
+                    .filter(|r| r.fault.is_some() && r.fault.as_deref() == kind)
                     .map(|r| r.request_id.clone())
                     .collect();
                 // The emulator logs a request when it answers; a client that timed out never lets a
@@ -170,6 +234,9 @@ async fn every_api_under_every_fault_over_grpc() {
                     fault_ids.len()
                 };
                 let succeeds = fault.class == Class::Retryable && mode == Mode::Transient;
+                // A failed read keeps nothing on the response budget (no listing is cached, every page
+                // and body read for it is gone).
+                let held = budget.used();
                 let failure = if served == 0 {
                     Some("the fault was never served".to_string())
                 } else if succeeds {
@@ -195,6 +262,9 @@ async fn every_api_under_every_fault_over_grpc() {
                     };
                     check_error(&read, api, fault, &fault_ids)
                         .err()
+                        .or_else(|| {
+                            (held != 0).then(|| format!("{held} bytes still held on the budget"))
+                        })
                         .or_else(|| {
                             let text = read.errors()[0].text();
                             match attempts {
@@ -255,11 +325,13 @@ async fn every_api_under_every_fault_over_grpc() {
     }
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
     eprintln!(
-        "fault matrix over gRPC: {} cases, {} passed, {} failed, {:.1} s",
+        "fault matrix over gRPC: {} cases, {} passed, {} failed, {:.1} s; response budget {} MiB, peak {:.1} MiB",
         outcomes.len(),
         outcomes.len() - failed.len(),
         failed.len(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        HOSTILE_BUDGET_MIB,
+        budget.peak() as f64 / (1 << 20) as f64
     );
     assert!(
         failed.is_empty(),
@@ -278,7 +350,8 @@ fn representative_faults_through_terraform() {
     use support::{output, strings, Emulator, Workspace, ALL_TERRAFORMS};
     let emulator = Emulator::start();
     let url = emulator.url();
-    let mut config = clouds::providers_hcl(&url, MAX_RETRIES, "2s");
+    // No case here tests timeouts: a timeout no attempt reaches, however loaded the machine.
+    let mut config = clouds::providers_hcl(&url, MAX_RETRIES, TIMEOUT);
     for api in &APIS {
         config.push_str(&clouds::data_source_hcl(api, &api.label.replace('-', "_")));
     }

@@ -10,12 +10,7 @@ use terraform_provider_cloudimage::mock::credentials;
 
 /// Region values that are not region names: each once chose the host (`bcc.<region>.baidubce.com`) or
 /// the port of Baidu's signed requests, or would be spliced into other clouds' requests.
-const HOSTILE_REGIONS: [&str; 4] = [
-    "attacker.example/",
-    "bj:8443",
-    "bj.attacker.example",
-    "BJ",
-];
+const HOSTILE_REGIONS: [&str; 4] = ["attacker.example/", "bj:8443", "bj.attacker.example", "BJ"];
 
 /// Every cloud's region, in the provider block and on the data sources, is checked at plan time and the
 /// error points at the argument; nothing is sent.
@@ -44,7 +39,8 @@ fn hostile_regions_are_refused_at_plan_time_on_every_cloud() {
             if tf.version == TF_1_0_3.version {
                 // 1.0.3 shows the line of the provider block at fault.
                 assert!(
-                    run.combined().contains(&format!("region      = \"{region}\"")),
+                    run.combined()
+                        .contains(&format!("region      = \"{region}\"")),
                     "{}",
                     run.combined()
                 );
@@ -154,8 +150,7 @@ fn output_file_never_writes_through_a_link() {
         ws.init();
         let precious = ws.path().join("precious.txt");
         std::fs::write(&precious, "not the images").expect("target");
-        std::fs::set_permissions(&precious, std::fs::Permissions::from_mode(0o600))
-            .expect("mode");
+        std::fs::set_permissions(&precious, std::fs::Permissions::from_mode(0o600)).expect("mode");
         let link = ws.path().join("images.json");
         std::os::unix::fs::symlink(&precious, &link).expect("symlink");
         ws.run(&["plan", "-no-color", "-input=false"]).assert_ok();
@@ -165,10 +160,7 @@ fn output_file_never_writes_through_a_link() {
             "{tf:?}: the link's target is untouched"
         );
         let meta = std::fs::symlink_metadata(&link).expect("output");
-        assert!(
-            meta.file_type().is_file(),
-            "{tf:?}: the link became a file"
-        );
+        assert!(meta.file_type().is_file(), "{tf:?}: the link became a file");
         let images: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&link).expect("output")).expect("JSON");
         assert!(!images.as_array().expect("a list").is_empty(), "{tf:?}");

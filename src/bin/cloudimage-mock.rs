@@ -23,9 +23,11 @@ Built-in keys: Baidu mock-baidu-ak/mock-baidu-sk, UCloud mock-ucloud-public/mock
 Tencent AKIDmockTencent0000000000000000000000/mock-tencent-sk.
 Tencent region ap-bench holds 10,000 images (100 pages), for load and benchmark runs.
 Fault SPEC: KIND[,key=value...] or a JSON rule. Kinds: throttle, http_error, slow, truncated, html,
-wrong_shape, reset, oversized, repeat_marker, shrink_total, hostile_text, hostile_names. Keys: cloud
-(baidu, ucloud, tencent, tencent-legacy, tencent-v3), action, times, status, ms, mib, by, code, retry_after.
+wrong_shape, reset, oversized, oversized_chunked, huge_pages, absurd_total, repeat_marker,
+shrink_total, hostile_text, hostile_names. Keys: cloud (baidu, ucloud, tencent, tencent-legacy,
+tencent-v3), action, times, status, ms, mib, by, code, retry_after.
   e.g. --fault throttle,cloud=tencent,times=2 --fault http_error,status=502,cloud=baidu
+       --fault huge_pages,cloud=baidu,mib=7 --fault absurd_total,cloud=ucloud,by=1000000
 Control API: GET/PUT/POST/DELETE /_mock/faults, GET/DELETE /_mock/requests, GET /_mock/health.";
 
 /// The parsed command line.

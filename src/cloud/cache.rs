@@ -5,6 +5,11 @@
 //!
 //! Values are type-erased so one cache serves every client; the key includes the value's type. This
 //! module knows no cloud wire format, no HTTP and nothing of Terraform.
+//!
+//! Memory: a listing fetched with [`ListingCache::get_or_fetch_charged`] keeps its charge on the
+//! process's response budget (`super::budget`) in its entry, so the budget counts every cached listing
+//! until the entry is dropped (by [`ListingCache::clear`], or with the cache when the provider is
+//! configured anew and the last read of the old configuration ends). A failed listing is never stored.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -14,11 +19,19 @@ use std::sync::{Arc, Mutex};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
+use super::budget::{Charge, Charged};
 use super::endpoint::Endpoint;
 use super::error::{Cloud, CloudError};
 
 type Flight<T> = Shared<BoxFuture<'static, Result<Arc<T>, CloudError>>>;
-type Entries = HashMap<(TypeId, String), Box<dyn Any + Send + Sync>>;
+type Entries = HashMap<(TypeId, String), Entry>;
+
+struct Entry {
+    /// A `Flight<T>`.
+    flight: Box<dyn Any + Send + Sync>,
+    /// The listing's charge once it has arrived; given back when the entry is dropped.
+    charge: Arc<Mutex<Option<Charge>>>,
+}
 
 /// The shared listing cache; clone it freely (clones share entries).
 #[derive(Clone, Default)]
@@ -44,17 +57,52 @@ impl ListingCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, CloudError>> + Send + 'static,
     {
+        self.get_or_fetch_charged(key, || fetch().map(|r| r.map(Charged::free)))
+            .await
+    }
+
+    /// [`ListingCache::get_or_fetch`] for a listing charged to the response budget: the entry keeps
+    /// the charge for as long as it keeps the listing.
+    pub async fn get_or_fetch_charged<T, F, Fut>(
+        &self,
+        key: &str,
+        fetch: F,
+    ) -> Result<Arc<T>, CloudError>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Charged<T>, CloudError>> + Send + 'static,
+    {
         let map_key = (TypeId::of::<T>(), key.to_string());
         let flight: Flight<T> = {
             let mut entries = self.lock();
             match entries
                 .get(&map_key)
-                .and_then(|e| e.downcast_ref::<Flight<T>>())
+                .and_then(|e| e.flight.downcast_ref::<Flight<T>>())
             {
                 Some(existing) => existing.clone(),
                 None => {
-                    let flight = fetch().map(|r| r.map(Arc::new)).boxed().shared();
-                    entries.insert(map_key.clone(), Box::new(flight.clone()));
+                    let slot = Arc::new(Mutex::new(None));
+                    let entry_slot = Arc::downgrade(&slot);
+                    let flight = fetch()
+                        .map(move |r| {
+                            r.map(|Charged { value, charge }| {
+                                // If the entry is already gone (cleared meanwhile), so is the charge.
+                                if let Some(slot) = entry_slot.upgrade() {
+                                    *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(charge);
+                                }
+                                Arc::new(value)
+                            })
+                        })
+                        .boxed()
+                        .shared();
+                    entries.insert(
+                        map_key.clone(),
+                        Entry {
+                            flight: Box::new(flight.clone()),
+                            charge: slot,
+                        },
+                    );
                     flight
                 }
             }
@@ -65,7 +113,7 @@ impl ListingCache {
             let mut entries = self.lock();
             let same = entries
                 .get(&map_key)
-                .and_then(|e| e.downcast_ref::<Flight<T>>())
+                .and_then(|e| e.flight.downcast_ref::<Flight<T>>())
                 .is_some_and(|stored| stored.ptr_eq(&flight));
             if same {
                 entries.remove(&map_key);
@@ -83,7 +131,21 @@ impl ListingCache {
         self.len() == 0
     }
 
-    /// Forgets everything (e.g. when the provider is reconfigured).
+    /// Bytes the stored listings hold on the response budget.
+    pub fn charged_bytes(&self) -> u64 {
+        self.lock()
+            .values()
+            .map(|e| {
+                e.charge
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .as_ref()
+                    .map_or(0, Charge::bytes)
+            })
+            .sum()
+    }
+
+    /// Forgets everything (e.g. when the provider is reconfigured), giving back the listings' charges.
     pub fn clear(&self) {
         self.lock().clear();
     }
@@ -200,6 +262,39 @@ mod tests {
         assert_eq!(cache.len(), 3);
         cache.clear();
         assert!(cache.is_empty());
+    }
+
+    #[tokio::test]
+    async fn cached_listings_keep_their_charge_until_dropped() {
+        use crate::cloud::budget::ResponseBudget;
+        let budget = ResponseBudget::new(1000);
+        let cache = ListingCache::new();
+        let fetch = |bytes: u64| {
+            let budget = budget.clone();
+            move || async move {
+                let charge = budget.try_charge(bytes).map_err(|o| {
+                    CloudError::new(Cloud::Baidu, "x", ErrorKind::OverBudget, o.to_string())
+                })?;
+                Ok(Charged {
+                    value: vec![1u8],
+                    charge,
+                })
+            }
+        };
+        let a = cache.get_or_fetch_charged("a", fetch(600)).await;
+        assert!(a.is_ok());
+        assert_eq!((budget.used(), cache.charged_bytes()), (600, 600));
+        // A second listing that does not fit fails and is not stored; the first keeps its share.
+        let b = cache.get_or_fetch_charged("b", fetch(600)).await;
+        assert_eq!(b.err().map(|e| e.kind()), Some(ErrorKind::OverBudget));
+        assert_eq!((budget.used(), cache.len()), (600, 1));
+        // Readers of the cached listing charge nothing more.
+        let again = cache.get_or_fetch_charged("a", fetch(600)).await;
+        assert_eq!(again.ok().as_deref(), Some(&vec![1u8]));
+        assert_eq!(budget.used(), 600);
+        cache.clear();
+        assert_eq!(budget.used(), 0, "dropped with its entry");
+        drop(cache);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! What every cloud client shares within one provider process: the HTTP executor (one connection
-//! pool, the StopProvider token, retry settings), the injected clock, the listing cache and the
-//! paging concurrency.
+//! pool, the StopProvider token, retry settings, the response budget), the injected clock, the listing
+//! cache and the paging concurrency.
 
+use super::budget::ResponseBudget;
 use super::cache::ListingCache;
 use super::clock::{system_clock, SharedClock};
 use super::http::HttpExecutor;
@@ -43,5 +44,17 @@ impl CloudContext {
     pub fn with_cache(mut self, cache: ListingCache) -> Self {
         self.cache = cache;
         self
+    }
+
+    /// The same context charging `budget`: bodies read by its executor, and the pages and cached
+    /// listings they become. One budget per provider process, shared by all its configurations.
+    pub fn with_budget(mut self, budget: ResponseBudget) -> Self {
+        self.http = self.http.with_budget(budget);
+        self
+    }
+
+    /// The response budget this context charges (its executor's).
+    pub fn budget(&self) -> &ResponseBudget {
+        self.http.budget()
     }
 }

@@ -81,6 +81,9 @@ pub enum ErrorKind {
     Paging,
     /// The response body exceeded the size cap.
     TooLarge,
+    /// Reading or keeping the responses would take the provider past its per-process response budget
+    /// (`cloud::budget`): too much is being read at once, or one listing is too large.
+    OverBudget,
     /// The query cannot be sent as asked (caught before any request).
     InvalidRequest,
     /// The endpoint or HTTP client configuration is unusable.
@@ -99,6 +102,7 @@ impl ErrorKind {
             ErrorKind::MalformedResponse => "malformed response",
             ErrorKind::Paging => "inconsistent paging",
             ErrorKind::TooLarge => "response too large",
+            ErrorKind::OverBudget => "response budget exceeded",
             ErrorKind::InvalidRequest => "invalid request",
             ErrorKind::Config => "invalid configuration",
         }

@@ -4,6 +4,10 @@
 //! user can act on (redirects, TLS and certificates, DNS, proxies) are classified as a
 //! [`NetworkProblem`].
 //!
+//! Bodies are bounded twice: each by [`MAX_BODY_BYTES`], and all of them together (with the parsed
+//! pages and cached listings they become) by the process's [`ResponseBudget`], charged as the body
+//! arrives — before the first byte when a `Content-Length` says how much is coming.
+//!
 //! Callers pass a `build` closure that signs a fresh [`HttpRequest`] on every attempt (timestamps and
 //! nonces must be new) and a `parse` closure that turns an [`HttpResponse`] into a value or a
 //! [`CloudError`]; whether to retry is decided by [`super::policy`]. This module knows no cloud's wire
@@ -19,13 +23,18 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 use url::Url;
 
+use super::budget::{mib, parse_reserve, Charge, Charged, Footprint, ResponseBudget};
 use super::endpoint::is_loopback;
 use super::error::{Cloud, CloudError, ErrorKind};
 use super::policy::{backoff_delay, should_retry, BackoffPolicy};
 use super::untrusted;
 
-/// Largest response body read into memory.
-pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// Largest response body read into memory: 8 MiB. The largest real pages are well under 1 MiB (1,000
+/// Baidu images of about 600 bytes; 100 UCloud or Tencent images of 1–2 KiB), so this leaves a tenfold
+/// margin, and a listing's [`super::paging::PAGE_CONCURRENCY`] (16) pages in flight hold at most 128 MiB,
+/// half of the [`ResponseBudget`]. A body announced larger is refused unread; a chunked one is cut off
+/// when it passes the cap.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// Largest `max_retries` accepted (the provider schema enforces the same range).
 pub const MAX_RETRIES_LIMIT: u32 = 10;
 
@@ -127,6 +136,8 @@ pub struct HttpExecutor {
     backoff: BackoffPolicy,
     cancel: CancellationToken,
     max_body_bytes: usize,
+    /// Shared by every clone, and by every executor of the process the provider hands it to.
+    budget: ResponseBudget,
 }
 
 /// The HTTP client could not be built (TLS roots, resolver, an unusable proxy variable...).
@@ -438,6 +449,7 @@ impl HttpExecutor {
             backoff: BackoffPolicy::default(),
             cancel,
             max_body_bytes: MAX_BODY_BYTES,
+            budget: ResponseBudget::default(),
         }
     }
 
@@ -445,6 +457,16 @@ impl HttpExecutor {
     pub fn with_proxies(mut self, proxies: ProxySettings) -> Self {
         self.client = LazyClient::new(&self.settings, proxies);
         self
+    }
+
+    /// The same executor charging `budget` (the provider passes one budget to all its configurations).
+    pub fn with_budget(mut self, budget: ResponseBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    pub fn budget(&self) -> &ResponseBudget {
+        &self.budget
     }
 
     /// The same executor with a smaller body cap (tests; the default is [`MAX_BODY_BYTES`]).
@@ -477,12 +499,41 @@ impl HttpExecutor {
 
     /// Runs one API call: `build` a freshly signed request, send it, `parse` the response; on a
     /// retryable failure wait (backoff or `Retry-After`) and try again, up to `max_retries` times.
+    ///
+    /// The body is charged to the budget while it is read and parsed, and given back afterwards: for
+    /// values that keep the response's data (pages), use [`HttpExecutor::execute_charged`].
     pub async fn execute<T>(
+        &self,
+        call: &ApiCall,
+        build: impl FnMut() -> Result<HttpRequest, CloudError>,
+        parse: impl Fn(&HttpResponse) -> Result<T, CloudError>,
+    ) -> Result<T, CloudError> {
+        self.execute_measured(call, build, parse, |_| 0)
+            .await
+            .map(|charged| charged.value)
+    }
+
+    /// [`HttpExecutor::execute`] for a value that holds data from the response (a page of images): it
+    /// comes back with a charge for its [`Footprint`], which replaces the body's once the body is gone.
+    pub async fn execute_charged<T: Footprint>(
+        &self,
+        call: &ApiCall,
+        build: impl FnMut() -> Result<HttpRequest, CloudError>,
+        parse: impl Fn(&HttpResponse) -> Result<T, CloudError>,
+    ) -> Result<Charged<T>, CloudError> {
+        self.execute_measured(call, build, parse, |value: &T| {
+            std::mem::size_of::<T>() as u64 + value.heap_bytes()
+        })
+        .await
+    }
+
+    async fn execute_measured<T>(
         &self,
         call: &ApiCall,
         mut build: impl FnMut() -> Result<HttpRequest, CloudError>,
         parse: impl Fn(&HttpResponse) -> Result<T, CloudError>,
-    ) -> Result<T, CloudError> {
+        measure: impl Fn(&T) -> u64,
+    ) -> Result<Charged<T>, CloudError> {
         let span =
             tracing::debug_span!("cloud_api_call", cloud = %call.cloud, action = call.action);
         async move {
@@ -490,7 +541,7 @@ impl HttpExecutor {
             loop {
                 attempt += 1;
                 let result = self
-                    .attempt(call, &mut build, &parse, attempt)
+                    .attempt(call, &mut build, &parse, &measure, attempt)
                     .instrument(tracing::debug_span!("attempt", attempt))
                     .await;
                 let err = match result {
@@ -520,8 +571,9 @@ impl HttpExecutor {
         call: &ApiCall,
         build: &mut impl FnMut() -> Result<HttpRequest, CloudError>,
         parse: &impl Fn(&HttpResponse) -> Result<T, CloudError>,
+        measure: &impl Fn(&T) -> u64,
         attempt: u32,
-    ) -> Result<T, CloudError> {
+    ) -> Result<Charged<T>, CloudError> {
         if self.cancel.is_cancelled() {
             return Err(cancelled(call));
         }
@@ -552,7 +604,7 @@ impl HttpExecutor {
             }
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
-        let response = match sent {
+        let (response, mut charge) = match sent {
             Ok(r) => r,
             Err(e) => {
                 tracing::debug!(attempt, elapsed_ms, kind = ?e.kind(), "attempt failed before a response");
@@ -573,24 +625,53 @@ impl HttpExecutor {
             return Err(redirect_error(call, &url, &response));
         }
         let retry_after = parse_retry_after(&response.headers);
-        parse(&response).map_err(|e| {
+        let header_id = header_request_id(&response.headers);
+        // What decoding may allocate is charged before it starts, so a body of tiny JSON values cannot
+        // expand past the budget while serde builds structs for them.
+        if let Err(over) = charge.grow(parse_reserve(&response.body)) {
+            return Err(call
+                .error(
+                    ErrorKind::OverBudget,
+                    over.message(&format!(
+                        "parsing this {} response",
+                        mib(response.body.len() as u64)
+                    )),
+                )
+                .with_status(response.status)
+                .with_request_id(header_id));
+        }
+        let parsed = parse(&response);
+        let status = response.status;
+        drop(response);
+        let value = parsed.map_err(|e| {
             let mut e = e.with_retry_after(retry_after);
             if e.request_id().is_none() {
-                e = e.with_request_id(header_request_id(&response.headers));
+                e = e.with_request_id(header_id.clone());
             }
             if e.credential_id().is_none() {
                 e.with_credential_id(call.credential_id.clone())
             } else {
                 e
             }
-        })
+        })?;
+        // The body and the parse reserve are gone; what stays charged is what the value holds.
+        charge.resize(measure(&value)).map_err(|over| {
+            call.error(
+                ErrorKind::OverBudget,
+                over.message("keeping this parsed page"),
+            )
+            .with_status(status)
+            .with_request_id(header_id)
+        })?;
+        Ok(Charged { value, charge })
     }
 
+    /// One exchange; the body comes back with its charge on the budget (its buffer's capacity).
     async fn send_once(
         &self,
         call: &ApiCall,
         req: HttpRequest,
-    ) -> Result<HttpResponse, CloudError> {
+    ) -> Result<(HttpResponse, Charge), CloudError> {
         let mut headers = HeaderMap::new();
         for (name, value) in &req.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
@@ -620,38 +701,59 @@ impl HttpExecutor {
         let headers = response.headers().clone();
         // From here on the server has answered: errors carry its request id when a header has one.
         let request_id = header_request_id(&headers);
-        if response
-            .content_length()
-            .is_some_and(|n| n > self.max_body_bytes as u64)
-        {
+        let announced = response.content_length();
+        if announced.is_some_and(|n| n > self.max_body_bytes as u64) {
             return Err(too_large(call, status, self.max_body_bytes).with_request_id(request_id));
         }
-        // Sized from Content-Length (capped: a server may claim more than it sends), so a large page is
-        // not copied through ever-doubling buffers.
-        let expected = response.content_length().unwrap_or(0).min(PRESIZE_LIMIT) as usize;
+        let over_budget = |over: super::budget::OverBudget, subject: String| {
+            call.error(ErrorKind::OverBudget, over.message(&subject))
+                .with_status(status)
+                .with_request_id(request_id.clone())
+        };
+        // An announced body is charged whole before it is read, and refused unread when it cannot fit;
+        // the buffer is sized from it (at most the cap), so a large page is not copied through
+        // ever-doubling buffers.
+        let expected = announced.unwrap_or(0) as usize;
+        let mut charge = self
+            .budget
+            .try_charge(expected as u64)
+            .map_err(|over| over_budget(over, format!("a response of {}", mib(expected as u64))))?;
         let mut body = Vec::with_capacity(expected);
         while let Some(chunk) = response.chunk().await.map_err(|e| {
             transport_error(call, &url, self.client.proxy_for(&url), e)
                 .with_status(status)
                 .with_request_id(request_id.clone())
         })? {
-            if body.len() + chunk.len() > self.max_body_bytes {
-                return Err(
-                    too_large(call, status, self.max_body_bytes).with_request_id(request_id)
-                );
+            let needed = body.len() + chunk.len();
+            if needed > self.max_body_bytes {
+                return Err(too_large(call, status, self.max_body_bytes)
+                    .with_request_id(request_id.clone()));
+            }
+            if needed > body.capacity() {
+                // Charged before it is allocated: the growth Vec would choose, within the cap.
+                let grown = needed.max(body.capacity() * 2).min(self.max_body_bytes);
+                charge.resize(grown as u64).map_err(|over| {
+                    over_budget(
+                        over,
+                        format!("reading this response past {}", mib(body.len() as u64)),
+                    )
+                })?;
+                body.reserve_exact(grown - body.len());
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        // Whatever the buffer really holds (an allocator may round up; a server may send less).
+        let _ = charge.resize(body.capacity() as u64);
+        Ok((
+            HttpResponse {
+                status,
+                headers,
+                body,
+            },
+            charge,
+        ))
     }
 }
-
-/// The most of a response body reserved up front from its Content-Length.
-const PRESIZE_LIMIT: u64 = 8 << 20;
 
 /// Response headers in which the clouds (and common gateways) return a request id: Baidu
 /// `x-bce-request-id`, UCloud `X-UCLOUD-REQUEST-UUID`, Tencent `X-TC-RequestId`, generic `x-request-id`.

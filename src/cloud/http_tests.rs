@@ -738,3 +738,89 @@ async fn unsendable_header_values_name_the_credential_not_the_value() {
     );
     assert_eq!(server.count(), 0);
 }
+
+#[tokio::test]
+async fn announced_bodies_that_do_not_fit_the_budget_are_refused_unread() {
+    let server = TestServer::start(|_, _| Reply::json(200, "x".repeat(5000))).await;
+    let budget = crate::cloud::budget::ResponseBudget::new(4096);
+    let err = executor(3, 2000)
+        .with_budget(budget.clone())
+        .execute(&call(), builder(server.url(), Arc::default()), parse_text)
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("expected over budget"));
+    assert_eq!(err.kind(), ErrorKind::OverBudget);
+    assert_eq!(server.count(), 1, "over budget is not retried");
+    assert_eq!(
+        err.message(),
+        "a response of 5 KiB would take the provider past its response budget of 4 KiB (0 KiB already held by reads in flight and cached listings)"
+    );
+    assert_eq!(err.status(), Some(200));
+    assert_eq!(budget.used(), 0);
+    assert_eq!(
+        budget.peak(),
+        0,
+        "nothing was charged: the body was never read"
+    );
+}
+
+#[tokio::test]
+async fn charged_values_keep_their_footprint_and_give_back_the_body() {
+    // A JSON string of 5000 characters.
+    let server =
+        TestServer::start(|_, _| Reply::json(200, format!("\"{}\"", "x".repeat(5000)))).await;
+    let budget = crate::cloud::budget::ResponseBudget::new(1 << 20);
+    let http = executor(0, 2000).with_budget(budget.clone());
+    let got = http
+        .execute_charged(&call(), builder(server.url(), Arc::default()), |resp| {
+            parse_text(resp).map(|s| s[..1000].to_string())
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        got.charge.bytes(),
+        (std::mem::size_of::<String>() + 1000) as u64
+    );
+    assert_eq!(budget.used(), got.charge.bytes());
+    // Body (5000) and parse reserve (text + scratch + one value) were held at once, then given back.
+    assert!(budget.peak() >= 5002 + 3 * 5000, "{}", budget.peak());
+    drop(got);
+    assert_eq!(budget.used(), 0);
+    let plain = http
+        .execute(&call(), builder(server.url(), Arc::default()), parse_text)
+        .await;
+    assert_eq!(plain.map(|s| s.len()).ok(), Some(5002));
+    assert_eq!(budget.used(), 0, "a plain execute keeps nothing charged");
+}
+
+#[tokio::test]
+async fn a_body_that_would_expand_past_the_budget_is_not_parsed() {
+    // 60 KB of empty objects: a wire struct each would be tens of MB.
+    let body = format!("[{}{{}}]", "{},".repeat(20_000));
+    let server = TestServer::start(move |_, _| Reply::json(200, body.clone())).await;
+    let budget = crate::cloud::budget::ResponseBudget::new(1 << 20);
+    let parsed = Arc::new(AtomicU32::new(0));
+    let seen = parsed.clone();
+    let err = executor(3, 2000)
+        .with_budget(budget.clone())
+        .execute(
+            &call(),
+            builder(server.url(), Arc::default()),
+            move |resp| {
+                seen.fetch_add(1, Ordering::SeqCst);
+                parse_text(resp)
+            },
+        )
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("expected over budget"));
+    assert_eq!(err.kind(), ErrorKind::OverBudget);
+    assert!(
+        err.message()
+            .starts_with("parsing this 59 KiB response would take"),
+        "{}",
+        err.message()
+    );
+    assert_eq!(parsed.load(Ordering::SeqCst), 0);
+    assert_eq!((server.count(), budget.used()), (1, 0));
+}

@@ -10,7 +10,9 @@
 //! - [`paging`]: marker and offset paging that never returns a partial list;
 //! - [`cache`]: the per-process single-flight listing cache; [`context`]: what clients share;
 //! - [`untrusted`]: text from the network (codes, messages, ids, names) made one printable, capped line.
+//! - [`budget`]: the per-process bound on response data held (bodies, pages, cached listings).
 
+pub mod budget;
 pub mod cache;
 pub mod clock;
 pub mod context;
@@ -36,6 +38,7 @@ pub(crate) mod test_server;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+pub use budget::ResponseBudget;
 pub use cache::ListingCache;
 pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
 pub use context::CloudContext;

@@ -98,7 +98,8 @@ pub fn should_retry(err: &CloudError) -> bool {
         | ErrorKind::InvalidRequest
         | ErrorKind::Config
         | ErrorKind::Paging
-        | ErrorKind::TooLarge => false,
+        | ErrorKind::TooLarge
+        | ErrorKind::OverBudget => false,
         ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Throttled => true,
         _ => {
             err.status().is_some_and(is_retryable_status)

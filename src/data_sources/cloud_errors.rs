@@ -64,6 +64,7 @@ fn kind_hint(err: &CloudError, kind: ErrorKind) -> String {
         ErrorKind::Paging => {
             "The pages of the listing did not fit together (the catalogue may have changed while it was read), so no partial result was returned. Retry; if it persists, report it with the request id.".to_string()
         }
+        ErrorKind::OverBudget => over_budget_hint(err),
         ErrorKind::TooLarge => "The cloud's answer was larger than this provider accepts. Narrow the query (for example an image type, zone or filter) so fewer images come back.".to_string(),
         ErrorKind::Config => format!("Check the endpoint in the provider's {} block (or {}) and any proxy settings.", cloud.id(), endpoint_variable(cloud.id())),
         ErrorKind::InvalidRequest => "The query cannot be sent as written. Check this data source's arguments.".to_string(),
@@ -156,4 +157,20 @@ fn transient_code(err: &CloudError) -> bool {
 /// The environment variable that sets a cloud's endpoint, e.g. `CLOUDIMAGE_BAIDU_ENDPOINT`.
 fn endpoint_variable(cloud_id: &str) -> String {
     format!("CLOUDIMAGE_{}_ENDPOINT", cloud_id.to_ascii_uppercase())
+}
+
+/// What to do when a read would take the provider past its response budget: narrow the query with the
+/// filters this API applies on the server (client-side filters such as `name_regex` do not shrink what
+/// is read), or read fewer large listings at once.
+fn over_budget_hint(err: &CloudError) -> String {
+    let narrow = match (err.cloud().id(), err.action()) {
+        ("baidu", "GetAvailableImagesBySpec") => "set `os_name` (sent as osName)",
+        ("baidu", _) => "set `image_type` (for example \"System\") or `image_name` (sent as imageType and imageName)",
+        ("ucloud", _) => "set `image_type`, `os_type`, `func_type`, `zone` or `image_id` (sent to DescribeImage)",
+        ("tencent", _) => "set `image_type`, `image_ids`, `instance_type` or `filter` blocks such as image-name or platform (sent to DescribeImages)",
+        _ => "set the data source's server-side filters",
+    };
+    format!(
+        "The provider keeps at most this much cloud response data in memory at once (the answers being read and the listings kept for other data sources), so that a huge or broken answer cannot exhaust memory. Narrow the query so the cloud returns fewer images: {narrow}; `name_regex` and the other client-side filters do not reduce what is read, and `cloudimage_images` sends none (read this cloud through its own data source instead). If several large listings are read at once, a lower `terraform -parallelism` helps. If the answer should not be this large, report it with the request id."
+    )
 }

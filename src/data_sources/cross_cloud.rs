@@ -7,9 +7,9 @@ use std::sync::Arc;
 use futures_util::future::{join_all, BoxFuture};
 
 use super::images::{time_value, ImageFamily, ImageRow};
-use super::{name_regex, offload, output_file};
 use super::selection::{self, Selection};
 use super::{args, baidu, credentials, ids, tencent, ucloud, DataSource, ReadOutcome};
+use super::{name_regex, offload, output_file};
 use crate::cty::{Type, Value};
 use crate::provider::config::{CloudSettings, ProviderSettings};
 use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
@@ -254,23 +254,22 @@ impl CrossCloud {
             .iter()
             .map(|(c, _, r)| format!("{c}:{}", r.id()))
             .collect();
-        let images: Vec<Value> = found
-            .iter()
-            .map(|(cloud, region, r)| {
-                let n = r.normalized();
-                Value::object([
-                    ("cloud", Value::string(*cloud)),
-                    ("region", Value::string(region)),
-                    ("id", Value::string(r.id())),
-                    ("name", Value::string(r.name())),
-                    ("os_family", Value::string(n.os_family)),
-                    ("version", Value::string(&n.version)),
-                    ("architecture", Value::string(n.architecture)),
-                    ("create_time", time_value(r.create_time())),
-                    ("eol_date", Value::string(&n.eol_date)),
-                ])
-            })
-            .collect();
+        // Charged to the response budget as it is built, and until the answer is handed over.
+        let (images, _answer) = super::answer::objects(ctx, found.iter(), |(cloud, region, r)| {
+            let n = r.normalized();
+            Value::object([
+                ("cloud", Value::string(*cloud)),
+                ("region", Value::string(region)),
+                ("id", Value::string(r.id())),
+                ("name", Value::string(r.name())),
+                ("os_family", Value::string(n.os_family)),
+                ("version", Value::string(&n.version)),
+                ("architecture", Value::string(n.architecture)),
+                ("create_time", time_value(r.create_time())),
+                ("eol_date", Value::string(&n.eol_date)),
+            ])
+        })
+        .map_err(Diagnostics::from)?;
         if let Some(path) = args::non_empty(config, "output_file") {
             output_file::write(&ctx.cancel, path, &images)
                 .await

@@ -10,8 +10,8 @@ use futures_util::future::BoxFuture;
 
 use super::args;
 use super::ids::stable_id;
-use super::{name_regex, offload, output_file};
 use super::selection::{self, Funnel, Selection};
+use super::{name_regex, offload, output_file};
 use super::{DataSource, ReadOutcome};
 use crate::cloud::normalize::{normalize, Facts, Normalized};
 use crate::cty::{Type, Value};
@@ -421,7 +421,17 @@ impl<F: ImageFamily> DataSource for Plural<F> {
                 &selection_key(config),
                 &ids.join(","),
             ]);
-            let objects: Vec<Value> = rows.iter().map(|r| row_object(&attrs, r)).collect();
+            // Charged to the response budget as it is built, and until the answer is handed over.
+            let (objects, _answer) =
+                match super::answer::objects(ctx, rows.iter(), |r| row_object(&attrs, r)) {
+                    Ok(built) => built,
+                    Err(d) => {
+                        return ReadOutcome {
+                            state: None,
+                            diagnostics: d.into(),
+                        }
+                    }
+                };
             if let Some(path) = args::non_empty(config, "output_file") {
                 if let Err(d) = output_file::write(&ctx.cancel, path, &objects).await {
                     diagnostics.push(d);

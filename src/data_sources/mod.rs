@@ -2,6 +2,7 @@
 //! here plus one line in [`registry`]. Data sources turn configuration into cloud queries and images into
 //! state; they never speak the plugin protocol themselves.
 
+mod answer;
 pub mod args;
 mod baidu;
 mod cloud_errors;

@@ -91,7 +91,9 @@ impl From<std::io::Error> for WriteError {
 fn write_blocking(target: &Path, contents: &[u8]) -> Result<(), WriteError> {
     let meta = match std::fs::symlink_metadata(target) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return replace(target, contents, None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return replace(target, contents, None)
+        }
         Err(e) => return Err(e.into()),
     };
     let file_type = meta.file_type();

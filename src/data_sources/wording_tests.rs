@@ -385,3 +385,57 @@ fn endpoints_with_a_password_are_refused_without_repeating_it() {
         d.detail
     );
 }
+
+#[test]
+fn over_budget_states_the_budget_and_the_server_side_filters_of_each_api() {
+    let over = crate::cloud::budget::OverBudget {
+        limit: 256 << 20,
+        in_use: 250 << 20,
+        wanted: 7 << 20,
+    };
+    let cases = [
+        (
+            Cloud::Baidu,
+            "ListImages",
+            "set `image_type` (for example \"System\") or `image_name`",
+        ),
+        (
+            Cloud::Baidu,
+            "GetAvailableImagesBySpec",
+            "set `os_name` (sent as osName)",
+        ),
+        (
+            Cloud::UCloud,
+            "DescribeImage",
+            "set `image_type`, `os_type`, `func_type`, `zone` or `image_id`",
+        ),
+        (
+            Cloud::Tencent,
+            "DescribeImages",
+            "set `image_type`, `image_ids`, `instance_type` or `filter` blocks",
+        ),
+    ];
+    for (cloud, action, narrow) in cases {
+        let err = CloudError::new(
+            cloud,
+            action,
+            ErrorKind::OverBudget,
+            over.message("a response of 7 MiB"),
+        );
+        let d = cloud_errors::diagnostic(&err, "list images");
+        assert!(
+            d.summary.starts_with("Failed to list images on "),
+            "{}",
+            d.summary
+        );
+        assert!(
+            d.detail.contains("Message: a response of 7 MiB would take the provider past its response budget of 256 MiB (250 MiB already held by reads in flight and cached listings)"),
+            "{}",
+            d.detail
+        );
+        assert!(d.detail.contains(narrow), "{action}: {}", d.detail);
+        assert!(d
+            .detail
+            .contains("`name_regex` and the other client-side filters do not reduce what is read"));
+    }
+}

@@ -79,6 +79,10 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
                 Some(FaultKind::Truncated) => fault_replies::truncated(reply),
                 Some(FaultKind::Reset) => fault_replies::reset(reply),
                 Some(FaultKind::WrongShape) => fault_replies::wrong_shape(shape.api, &request_id),
+                Some(FaultKind::HugePages | FaultKind::AbsurdTotal) => match fault.as_ref() {
+                    Some(f) => fault_replies::hostile_listing(f, shape.api, reply),
+                    None => reply,
+                },
                 _ => reply,
             }
         }

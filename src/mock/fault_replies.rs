@@ -1,6 +1,7 @@
 //! What each fault sends, shaped per cloud: throttle and HTTP errors in the cloud's own error
-//! envelope, HTML pages, wrong-shape JSON, and the byte-level breakages (truncated, reset mid-body,
-//! oversized). Knows nothing of catalogues or signatures.
+//! envelope, HTML pages, wrong-shape JSON, the byte-level breakages (truncated, reset mid-body,
+//! oversized with or without a Content-Length), and hostile but valid listings (huge pages, an absurd
+//! TotalCount). Knows nothing of catalogues or signatures.
 
 use axum::body::{Body, Bytes};
 use axum::http::StatusCode;
@@ -22,7 +23,8 @@ pub fn replacement(rule: &FaultRule, api: Api, request_id: &str) -> Option<Reply
         FaultKind::Throttle => throttle(rule, api, request_id),
         FaultKind::HttpError => http_error(rule, api, request_id),
         FaultKind::Html => html(rule.status.unwrap_or(200)),
-        FaultKind::Oversized => oversized(rule.mib.unwrap_or(16)),
+        FaultKind::Oversized => oversized(rule.mib.unwrap_or(16), true),
+        FaultKind::OversizedChunked => oversized(rule.mib.unwrap_or(16), false),
         FaultKind::HostileText => hostile_text(api, rule.mib.unwrap_or(0)),
         FaultKind::HostileNames => hostile_names(api, rule.mib.unwrap_or(0), request_id),
         _ => return None,
@@ -96,22 +98,30 @@ fn html(status: u16) -> Reply {
     }
 }
 
-/// `{"padding":"aaaa…"}` of about `mib` MiB, streamed in 64 KiB chunks from one shared buffer.
-fn oversized(mib: u64) -> Reply {
+/// `{"padding":"aaaa…"}` of about `mib` MiB, streamed in 64 KiB chunks from one shared buffer; with
+/// its `Content-Length` when `announced`, else chunked.
+fn oversized(mib: u64, announced: bool) -> Reply {
     const CHUNK: usize = 64 * 1024;
+    const HEAD: &[u8] = b"{\"padding\":\"";
+    const TAIL: &[u8] = b"\"}";
     let filler = Bytes::from(vec![b'a'; CHUNK]);
     let chunks = (mib as usize).saturating_mul(1024 * 1024) / CHUNK;
-    let head = std::iter::once(Bytes::from_static(b"{\"padding\":\""));
-    let tail = std::iter::once(Bytes::from_static(b"\"}"));
+    let head = std::iter::once(Bytes::from_static(HEAD));
+    let tail = std::iter::once(Bytes::from_static(TAIL));
     let body = head
         .chain(std::iter::repeat_n(filler, chunks))
         .chain(tail)
         .map(Ok::<_, std::io::Error>);
     let stream = futures_util::stream::iter(body);
+    let mut headers = Vec::new();
+    if announced {
+        let len = HEAD.len() + chunks * CHUNK + TAIL.len();
+        headers.push(("content-length", len.to_string()));
+    }
     Reply {
         status: StatusCode::OK,
         body: ReplyBody::Stream(Body::from_stream(stream), "application/json"),
-        headers: Vec::new(),
+        headers,
         code: None,
     }
 }
@@ -219,6 +229,90 @@ fn hostile_names(api: Api, mib: u64, request_id: &str) -> Reply {
         }),
     };
     Reply::json(StatusCode::OK, &value, None)
+}
+
+/// `huge_pages` and `absurd_total`: the API's normal answer, still valid JSON of the right shape, made
+/// hostile. Error answers (and anything that is not a listing page) pass unchanged.
+pub fn hostile_listing(rule: &FaultRule, api: Api, mut reply: Reply) -> Reply {
+    let Some(bytes) = reply.bytes().filter(|_| reply.status == StatusCode::OK) else {
+        return reply;
+    };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return reply;
+    };
+    let changed = match rule.kind {
+        FaultKind::HugePages => huge_page(&mut value, api, rule.mib.unwrap_or(4)),
+        FaultKind::AbsurdTotal => absurd_total(&mut value, api, rule.by.unwrap_or(1_000_000)),
+        _ => false,
+    };
+    if changed {
+        // A full body, so the response carries its Content-Length.
+        let ct = match reply.body {
+            ReplyBody::Bytes(_, ct) | ReplyBody::Stream(_, ct) => ct,
+        };
+        let body = serde_json::to_vec(&value).unwrap_or_default();
+        reply.body = ReplyBody::Bytes(Bytes::from(body), ct);
+    }
+    reply
+}
+
+/// Where a page's images are, per API.
+fn image_set(api: Api) -> &'static str {
+    match api.cloud() {
+        Cloud::Baidu => "/images",
+        Cloud::Ucloud => "/ImageSet",
+        Cloud::Tencent => "/Response/ImageSet",
+    }
+}
+
+/// Gives the page's images `mib` MiB of text in all, in their description (the spec API's images,
+/// which have none, in their name).
+fn huge_page(value: &mut serde_json::Value, api: Api, mib: u64) -> bool {
+    let field = match api {
+        Api::BaiduImages => "desc",
+        Api::BaiduSpecImages => "imageName",
+        Api::Ucloud | Api::TencentLegacy | Api::TencentV3 => "ImageDescription",
+    };
+    let Some(images) = value
+        .pointer_mut(image_set(api))
+        .and_then(|v| v.as_array_mut())
+        .filter(|images| !images.is_empty())
+    else {
+        return false;
+    };
+    let share = (mib as usize).saturating_mul(1 << 20) / images.len();
+    // Printable, varied text (not one repeated byte), as a long description would be; ASCII, so a byte
+    // count is a character count.
+    const WORDS: &str = "lorem ipsum dolor sit amet, consectetur adipiscing elit; ";
+    let mut text = WORDS.repeat(share / WORDS.len() + 1);
+    text.truncate(share);
+    for image in images.iter_mut() {
+        if let Some(obj) = image.as_object_mut() {
+            obj.insert(field.to_string(), serde_json::Value::String(text.clone()));
+        }
+    }
+    true
+}
+
+/// Claims a `TotalCount` of `total` and keeps only the page's first image.
+fn absurd_total(value: &mut serde_json::Value, api: Api, total: u64) -> bool {
+    let total_at = match api.cloud() {
+        Cloud::Baidu => return false,
+        Cloud::Ucloud => "/TotalCount",
+        Cloud::Tencent => "/Response/TotalCount",
+    };
+    let Some(images) = value
+        .pointer_mut(image_set(api))
+        .and_then(|v| v.as_array_mut())
+    else {
+        return false;
+    };
+    images.truncate(1);
+    match value.pointer_mut(total_at) {
+        Some(t) => *t = total.into(),
+        None => return false,
+    }
+    true
 }
 
 /// Valid JSON in the wrong shape for the API (the status stays 200).

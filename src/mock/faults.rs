@@ -27,8 +27,19 @@ pub enum FaultKind {
     WrongShape,
     /// Half of the normal answer, then the connection is dropped.
     Reset,
-    /// A `mib` MiB (default 16) JSON body, streamed.
+    /// A `mib` MiB (default 16) JSON body, streamed with its `Content-Length` (a client can refuse it
+    /// unread).
     Oversized,
+    /// Like `oversized`, but chunked, without a `Content-Length`: a client finds out only by reading.
+    OversizedChunked,
+    /// Every page of a listing is a valid answer whose images carry `mib` MiB (default 4) of description
+    /// text in all (split evenly; the Baidu spec API, which has no description, gets it in `imageName`),
+    /// sent with a `Content-Length`. Pages stay within a body cap while the listing grows past any
+    /// memory budget.
+    HugePages,
+    /// UCloud/Tencent only: every page claims a `TotalCount` of `by` (default 1,000,000) and holds 1
+    /// image, as a broken server that ignores `Limit` might.
+    AbsurdTotal,
     /// Baidu only: `nextMarker` repeats the page's own marker while `isTruncated` stays true.
     RepeatMarker,
     /// UCloud/Tencent only, pages with `Offset > 0`: `TotalCount` and the listing lose `by` (default
@@ -57,6 +68,9 @@ impl FaultKind {
             FaultKind::WrongShape => "wrong_shape",
             FaultKind::Reset => "reset",
             FaultKind::Oversized => "oversized",
+            FaultKind::OversizedChunked => "oversized_chunked",
+            FaultKind::HugePages => "huge_pages",
+            FaultKind::AbsurdTotal => "absurd_total",
             FaultKind::RepeatMarker => "repeat_marker",
             FaultKind::ShrinkTotal => "shrink_total",
             FaultKind::HostileText => "hostile_text",
@@ -74,6 +88,9 @@ impl FaultKind {
             FaultKind::WrongShape,
             FaultKind::Reset,
             FaultKind::Oversized,
+            FaultKind::OversizedChunked,
+            FaultKind::HugePages,
+            FaultKind::AbsurdTotal,
             FaultKind::RepeatMarker,
             FaultKind::ShrinkTotal,
             FaultKind::HostileText,
@@ -146,10 +163,10 @@ pub struct FaultRule {
     /// `slow`: delay in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ms: Option<u64>,
-    /// `oversized`: body size in MiB.
+    /// `oversized`, `oversized_chunked`: body size in MiB; `huge_pages`: description text per page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mib: Option<u64>,
-    /// `shrink_total`: how many images vanish.
+    /// `shrink_total`: how many images vanish; `absurd_total`: the `TotalCount` claimed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<u64>,
     /// `throttle` / `http_error`: the error code to send instead of the default.
@@ -272,6 +289,9 @@ impl FaultRule {
             (FaultKind::ShrinkTotal, Some(Target::Baidu)) => Err(FaultError::Invalid(
                 "shrink_total applies to offset-paged apis only".into(),
             )),
+            (FaultKind::AbsurdTotal, Some(Target::Baidu)) => Err(FaultError::Invalid(
+                "absurd_total applies to offset-paged apis only".into(),
+            )),
             _ => Ok(()),
         }
     }
@@ -281,6 +301,7 @@ impl FaultRule {
         let applicable = match self.kind {
             FaultKind::RepeatMarker => shape.api.cloud() == Cloud::Baidu,
             FaultKind::ShrinkTotal => shape.api.offset_paged() && shape.offset.unwrap_or(0) > 0,
+            FaultKind::AbsurdTotal => shape.api.offset_paged(),
             _ => true,
         };
         applicable
@@ -417,6 +438,40 @@ mod tests {
                     "hostile_text: mib is capped at 64".into(),
                 )),
             ),
+            (
+                "huge_pages,cloud=baidu,mib=6",
+                Ok(FaultRule {
+                    cloud: Some(Target::Baidu),
+                    mib: Some(6),
+                    ..FaultRule::new(FaultKind::HugePages)
+                }),
+            ),
+            (
+                "huge-pages,mib=2000",
+                Err(FaultError::Invalid("mib is capped at 1024".into())),
+            ),
+            (
+                "absurd_total,cloud=ucloud,by=5000000",
+                Ok(FaultRule {
+                    cloud: Some(Target::Ucloud),
+                    by: Some(5_000_000),
+                    ..FaultRule::new(FaultKind::AbsurdTotal)
+                }),
+            ),
+            (
+                "absurd_total,cloud=baidu",
+                Err(FaultError::Invalid(
+                    "absurd_total applies to offset-paged apis only".into(),
+                )),
+            ),
+            (
+                "oversized_chunked,mib=9,times=2",
+                Ok(FaultRule {
+                    mib: Some(9),
+                    times: Some(2),
+                    ..FaultRule::new(FaultKind::OversizedChunked)
+                }),
+            ),
         ];
         for (spec, want) in cases {
             assert_eq!(&FaultRule::parse_spec(spec), want, "{spec}");
@@ -466,5 +521,16 @@ mod tests {
             None
         )));
         assert!(!repeat.matches(&shape(Api::TencentLegacy, "DescribeImages", Some(20))));
+        let absurd = FaultRule::new(FaultKind::AbsurdTotal);
+        assert!(absurd.matches(&shape(Api::Ucloud, "DescribeImage", Some(0))));
+        assert!(absurd.matches(&shape(Api::TencentV3, "DescribeImages", Some(300))));
+        assert!(!absurd.matches(&shape(Api::BaiduImages, "ListImages", None)));
+        let huge = FaultRule::new(FaultKind::HugePages);
+        assert!(huge.matches(&shape(
+            Api::BaiduSpecImages,
+            "GetAvailableImagesBySpec",
+            None
+        )));
+        assert!(huge.matches(&shape(Api::TencentLegacy, "DescribeImages", Some(0))));
     }
 }

@@ -14,7 +14,9 @@ use tracing::Instrument;
 pub use config::ProviderSettings;
 pub use diagnostics::{attr_path, Diagnostic, Diagnostics, Severity};
 
-use crate::cloud::{BackoffPolicy, CloudContext, HttpExecutor, HttpSettings, ProxySettings};
+use crate::cloud::{
+    BackoffPolicy, CloudContext, HttpExecutor, HttpSettings, ProxySettings, ResponseBudget,
+};
 use crate::cty::Value;
 use crate::data_sources::{DataSource, ReadOutcome};
 use crate::schema::Schema;
@@ -42,6 +44,8 @@ pub struct Provider {
     env: config::EnvLookup,
     /// Terraform before 0.15 throws away a data source's result when its read carries a warning.
     warnings_dropped_by_client: std::sync::atomic::AtomicBool,
+    /// The process's one bound on cloud response data held, shared by every configuration.
+    budget: ResponseBudget,
 }
 
 /// Both schemas Terraform asks for.
@@ -65,9 +69,16 @@ impl Provider {
                 .collect(),
             configured: RwLock::new(None),
             cancel: RwLock::new(CancellationToken::new()),
+            // Only tests lower it (`CLOUDIMAGE_RESPONSE_BUDGET_MIB`).
+            budget: ResponseBudget::from_env(&*env),
             env,
             warnings_dropped_by_client: Default::default(),
         }
+    }
+
+    /// The response budget every configuration of this provider charges.
+    pub fn response_budget(&self) -> &ResponseBudget {
+        &self.budget
     }
 
     pub fn schema(&self) -> ProviderSchema {
@@ -118,7 +129,8 @@ impl Provider {
                 HttpExecutor::lazy(http, cancel)
                     .with_proxies(ProxySettings::from_env(&*self.env))
                     .with_backoff(backoff),
-            ),
+            )
+            .with_budget(self.budget.clone()),
         };
         if let Ok(mut slot) = self.configured.write() {
             *slot = Some(Arc::new(configured));

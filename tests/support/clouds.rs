@@ -322,9 +322,28 @@ pub fn faults(slow_ms: u64) -> Vec<Fault> {
             false,
             true,
         ),
+        // Over the 8 MiB body cap: announced (refused unread), and chunked (cut off while read).
         f(
             "oversized",
-            json!({"kind": "oversized", "mib": 65}),
+            json!({"kind": "oversized", "mib": 9}),
+            Class::Fatal,
+            None,
+            false,
+            false,
+        ),
+        f(
+            "oversized_chunked",
+            json!({"kind": "oversized_chunked", "mib": 9}),
+            Class::Fatal,
+            None,
+            false,
+            false,
+        ),
+        // Valid pages of 6 MiB each: over a response budget of HOSTILE_BUDGET_MIB by the second page
+        // (the provider must run with `CLOUDIMAGE_RESPONSE_BUDGET_MIB` set to it).
+        f(
+            "huge_pages",
+            json!({"kind": "huge_pages", "mib": 6}),
             Class::Fatal,
             None,
             false,
@@ -346,8 +365,21 @@ pub fn faults(slow_ms: u64) -> Vec<Fault> {
             false,
             true,
         ),
+        f(
+            "absurd_total",
+            json!({"kind": "absurd_total"}),
+            Class::Fatal,
+            Some(Paging::Offset),
+            false,
+            true,
+        ),
     ]
 }
+
+/// The response budget (MiB, `CLOUDIMAGE_RESPONSE_BUDGET_MIB`) under which the `huge_pages` fault
+/// above fails every listing: a page's body and parse fit, two pages do not. Fault-free listings of
+/// the emulator peak at a few MiB.
+pub const HOSTILE_BUDGET_MIB: &str = "16";
 
 /// The emulator rule for `fault` on `api`, used `times` times (None: always).
 pub fn rule(fault: &Fault, api: &CloudApi, times: Option<u32>) -> serde_json::Value {

@@ -10,6 +10,7 @@ use super::model::{
     BaiduImage, BaiduSpecImage, ErrorBody, ImageModel, ListResponse, SystemImageModel,
 };
 use super::sign::{authorization, canonical_query_string, BceSigningInput};
+use crate::cloud::budget::{Charged, Footprint};
 use crate::cloud::cache::listing_key;
 use crate::cloud::context::CloudContext;
 use crate::cloud::endpoint::Endpoint;
@@ -17,8 +18,8 @@ use crate::cloud::error::{Cloud, CloudError, ErrorKind};
 use crate::cloud::http::{ApiCall, HttpRequest, HttpResponse};
 use crate::cloud::paging::{collect_marker_pages, MarkerPage};
 use crate::cloud::policy::classify;
-use crate::cloud::wire::{body_request_id, decode, malformed};
 use crate::cloud::region::Region;
+use crate::cloud::wire::{body_request_id, decode, malformed};
 use crate::secret::Secret;
 
 /// The provider's default region.
@@ -165,7 +166,7 @@ impl BaiduClient {
     ) -> Result<Arc<Vec<T>>, CloudError>
     where
         W: DeserializeOwned + Send + 'static,
-        T: Clone + Send + Sync + 'static,
+        T: Clone + Footprint + Send + Sync + 'static,
     {
         let key = listing_key(
             Cloud::Baidu,
@@ -179,7 +180,7 @@ impl BaiduClient {
         let images = self
             .ctx
             .cache
-            .get_or_fetch(&key, move || async move {
+            .get_or_fetch_charged(&key, move || async move {
                 let call = this.call(action);
                 collect_marker_pages(&call, |marker| {
                     this.fetch_page(&call, path, &params, marker, page_size, convert)
@@ -191,7 +192,7 @@ impl BaiduClient {
         Ok(images)
     }
 
-    async fn fetch_page<W: DeserializeOwned, T>(
+    async fn fetch_page<W: DeserializeOwned, T: Footprint>(
         &self,
         call: &ApiCall,
         path: &str,
@@ -199,7 +200,7 @@ impl BaiduClient {
         marker: Option<String>,
         page_size: u32,
         convert: fn(W) -> Option<T>,
-    ) -> Result<MarkerPage<T>, CloudError> {
+    ) -> Result<Charged<MarkerPage<T>>, CloudError> {
         let mut query: Vec<(String, String)> = params
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
@@ -246,7 +247,7 @@ impl BaiduClient {
         };
         self.ctx
             .http
-            .execute(call, build, |resp| parse_page(call, resp, convert))
+            .execute_charged(call, build, |resp| parse_page(call, resp, convert))
             .await
     }
 }
@@ -282,6 +283,43 @@ pub(crate) fn parse_page<W: DeserializeOwned, T>(
             .map(str::to_string)
             .or_else(|| body_request_id(&resp.body)),
     })
+}
+
+impl Footprint for BaiduImage {
+    fn heap_bytes(&self) -> u64 {
+        [
+            &self.id,
+            &self.name,
+            &self.image_type,
+            &self.os_type,
+            &self.os_version,
+            &self.os_name,
+            &self.os_build,
+            &self.os_arch,
+            &self.status,
+            &self.description,
+        ]
+        .iter()
+        .map(|t| t.heap_bytes())
+        .sum()
+    }
+}
+
+impl Footprint for BaiduSpecImage {
+    fn heap_bytes(&self) -> u64 {
+        [
+            &self.id,
+            &self.name,
+            &self.os_type,
+            &self.os_version,
+            &self.os_arch,
+            &self.os_name,
+            &self.os_lang,
+        ]
+        .iter()
+        .map(|t| t.heap_bytes())
+        .sum()
+    }
 }
 
 /// A BCE error: `{"code","message","requestId"}` when present, else the SDK's status mapping.

@@ -9,6 +9,7 @@ use super::model::{Envelope, TencentImage, WireImage};
 use super::query::{TencentApi, TencentImageQuery};
 use super::sign_tc3::{self, Tc3Input};
 use super::sign_v1;
+use crate::cloud::budget::{Charged, Footprint};
 use crate::cloud::cache::listing_key;
 use crate::cloud::context::CloudContext;
 use crate::cloud::endpoint::Endpoint;
@@ -115,7 +116,7 @@ impl TencentClient {
         let images = self
             .ctx
             .cache
-            .get_or_fetch(&key, move || async move {
+            .get_or_fetch_charged(&key, move || async move {
                 collect_offset_pages(
                     &call,
                     PAGE_SIZE,
@@ -143,14 +144,14 @@ impl TencentClient {
         query: &TencentImageQuery,
         offset: u64,
         limit: u32,
-    ) -> Result<OffsetPage<TencentImage>, CloudError> {
+    ) -> Result<Charged<OffsetPage<TencentImage>>, CloudError> {
         match self.api {
             TencentApi::V3 => {
                 let body = query.json_body(offset, limit).to_string().into_bytes();
                 let build = || Ok(self.v3_request(&body));
                 self.ctx
                     .http
-                    .execute(call, build, |r| parse_page(call, r))
+                    .execute_charged(call, build, |r| parse_page(call, r))
                     .await
             }
             TencentApi::Legacy { signature_method } => {
@@ -160,7 +161,7 @@ impl TencentClient {
                 let build = || Ok(self.legacy_request(&params, signature_method));
                 self.ctx
                     .http
-                    .execute(call, build, |r| parse_page(call, r))
+                    .execute_charged(call, build, |r| parse_page(call, r))
                     .await
             }
         }
@@ -240,6 +241,26 @@ impl TencentClient {
             ],
             body: body.into_bytes(),
         }
+    }
+}
+
+impl Footprint for TencentImage {
+    fn heap_bytes(&self) -> u64 {
+        [
+            &self.id,
+            &self.name,
+            &self.os_name,
+            &self.image_type,
+            &self.status,
+            &self.description,
+            &self.creator,
+            &self.architecture,
+            &self.platform,
+            &self.source,
+        ]
+        .iter()
+        .map(|t| t.heap_bytes())
+        .sum()
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::model::{DescribeImageResponse, UCloudImage, UHostImageSet};
 use super::sign::signature;
+use crate::cloud::budget::{Charged, Footprint};
 use crate::cloud::cache::listing_key;
 use crate::cloud::context::CloudContext;
 use crate::cloud::endpoint::Endpoint;
@@ -114,7 +115,7 @@ impl UCloudClient {
         let images = self
             .ctx
             .cache
-            .get_or_fetch(&key, move || async move {
+            .get_or_fetch_charged(&key, move || async move {
                 collect_offset_pages(
                     &call,
                     PAGE_SIZE,
@@ -142,7 +143,7 @@ impl UCloudClient {
         params: &[(&'static str, String)],
         offset: u64,
         limit: u32,
-    ) -> Result<OffsetPage<UCloudImage>, CloudError> {
+    ) -> Result<Charged<OffsetPage<UCloudImage>>, CloudError> {
         let mut form: Vec<(String, String)> = vec![
             ("Action".into(), ACTION.into()),
             ("PublicKey".into(), self.credentials.public_key.clone()),
@@ -178,8 +179,37 @@ impl UCloudClient {
         };
         self.ctx
             .http
-            .execute(call, build, |resp| parse_page(call, resp))
+            .execute_charged(call, build, |resp| parse_page(call, resp))
             .await
+    }
+}
+
+impl Footprint for UCloudImage {
+    fn heap_bytes(&self) -> u64 {
+        let texts: u64 = [
+            &self.id,
+            &self.name,
+            &self.zone,
+            &self.image_type,
+            &self.os_type,
+            &self.os_name,
+            &self.func_type,
+            &self.integrated_software,
+            &self.vendor,
+            &self.links,
+            &self.status,
+            &self.description,
+            &self.minimal_cpu,
+            &self.maintain_eol,
+            &self.primary_software,
+        ]
+        .iter()
+        .map(|t| t.heap_bytes())
+        .sum();
+        texts
+            + self.features.heap_bytes()
+            + self.supported_gpu_types.heap_bytes()
+            + self.scene_categories.heap_bytes()
     }
 }
 
