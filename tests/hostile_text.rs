@@ -166,8 +166,9 @@ fn cloud_text_reaches_terminal_and_log_neutralised_and_capped() {
                 "{providers}\n{}",
                 clouds::data_source_hcl(api, "hostile")
             ));
+            // A 6 MiB message: megabytes past the 2 KiB cap, yet within the 8 MiB a response may have.
             emulator.set_faults(serde_json::json!([{
-                "kind": "hostile_text", "cloud": api.target, "action": api.action, "mib": 10
+                "kind": "hostile_text", "cloud": api.target, "action": api.action, "mib": 6
             }]));
             let mut fail = |what: &str, run: &Run, why: String| {
                 let shown: String = run.combined().chars().take(1500).collect();
