@@ -1,7 +1,7 @@
 //! A hostile world (issue "Hostile world", items A and B) under real Terraform 1.0.3 and 0.14.6:
 //!
 //! - A. text a cloud sends (error codes, messages, request ids) never reaches the terminal or the log
-//!   as received: no ANSI escape, BEL or CR from the cloud, no forged `Error:` line, and a 10 MiB
+//!   as received: no ANSI escape, BEL or CR from the cloud, no forged `Error:` line, and a 6 MiB
 //!   message is capped, saying how much was cut;
 //! - B. `name_regex` is bounded: a 1 MiB pattern or RE2-refused counted repetitions are a short
 //!   plan-time error at `name_regex`, ordinary patterns still work; `name_regex_figures` (ignored)
