@@ -128,7 +128,7 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
         ),
     ));
     config.push_str(&plural("f_id", &filter("image-id", &two_ids)));
-    config.push_str(&plural("f_type", &filter("image-type", &["MARKET_IMAGE"])));
+    config.push_str(&plural("f_type", &filter("image-type", &["PRIVATE_IMAGE"])));
     config.push_str(&plural("f_name", &filter("image-name", &[name_b])));
     config.push_str(&plural(
         "two",
@@ -247,17 +247,23 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
                 expected(|r| two_ids.contains(&r.image_id.as_str())),
                 "{tf:?} {api}: image-id"
             );
-            let market = expected(|r| r.image_type == "MARKET_IMAGE");
-            assert!(!market.is_empty());
-            assert_eq!(got("f_type"), market, "{tf:?} {api}: image-type");
-            assert_eq!(
-                got("f_name"),
-                expected(|r| r.image_name == name_b),
-                "{tf:?} {api}: image-name"
-            );
+            let private = expected(|r| r.image_type == "PRIVATE_IMAGE");
+            assert!(!private.is_empty());
+            assert_eq!(got("f_type"), private, "{tf:?} {api}: image-type");
+            // image-name: fuzzy (contains) on API 3.0, exact on the legacy API.
+            let name_matches = |name: &str, value: &str| {
+                if api == "legacy" {
+                    name == value
+                } else {
+                    name.contains(value)
+                }
+            };
+            let by_name = expected(|r| name_matches(&r.image_name, name_b));
+            assert!(!by_name.is_empty());
+            assert_eq!(got("f_name"), by_name, "{tf:?} {api}: image-name");
             let two = expected(|r| {
                 matches!(r.image_type, "PRIVATE_IMAGE" | "SHARED_IMAGE")
-                    && two_names.contains(&r.image_name.as_str())
+                    && two_names.iter().any(|n| name_matches(&r.image_name, n))
             });
             assert!(
                 two.iter().any(|i| record(i).image_name == name_a),
@@ -382,17 +388,17 @@ fn singular_explains_no_match_and_several_matches() {
     for (api, provider, _) in APIS {
         config.push_str(&format!(
             "data \"cloudimage_tencent_image\" \"none_{api}\" {{\n  provider = {provider}\n  name_regex = \"^no-such-image$\"\n{}}}\n\
-             data \"cloudimage_tencent_image\" \"many_{api}\" {{\n  provider = {provider}\n  image_type = \"MARKET_IMAGE\"\n}}\n",
+             data \"cloudimage_tencent_image\" \"many_{api}\" {{\n  provider = {provider}\n  image_type = \"SHARED_IMAGE\"\n}}\n",
             filter("image-type", &["PRIVATE_IMAGE"])
         ));
     }
     // The singular data source keeps launchable images (NORMAL or USING) unless `status` is set.
     let market =
-        expected(|r| r.image_type == "MARKET_IMAGE" && matches!(r.image_state, "NORMAL" | "USING"))
+        expected(|r| r.image_type == "SHARED_IMAGE" && matches!(r.image_state, "NORMAL" | "USING"))
             .len();
     assert!(
-        expected(|r| r.image_type == "MARKET_IMAGE").len() > market,
-        "some market images are not launchable"
+        expected(|r| r.image_type == "SHARED_IMAGE").len() > market,
+        "some shared images are not launchable"
     );
     for tf in ALL_TERRAFORMS {
         let ws = Workspace::new(tf, &config);

@@ -183,7 +183,12 @@ impl ImageFamily for TencentImages {
             .attr(Attribute::required("name", Type::String).describe(
                 "Filter name: `image-id`, `image-type`, `image-name` (both APIs); `platform`, `tag-key`, `tag-value`, `tag:<key>` (API 3.0 only).",
             ))
-            .attr(Attribute::required("values", Type::list(Type::String)).describe("Values to match (exact)."));
+            .attr(Attribute::required("values", Type::list(Type::String)).describe(
+                "Values to match, as the DescribeImages document defines each filter: `image-id`, `image-type`, `tag-key`, \
+                 `tag-value` and `tag:<key>` match exactly; on API 3.0 `image-name` and `platform` match fuzzily (an image \
+                 whose name or platform contains the value matches: `image-name = \"Ubuntu\"` keeps every image with Ubuntu \
+                 in its name); on the legacy API `image-name` matches exactly.",
+            ));
         block.block("filter", Nesting::List, filter)
     }
 
@@ -192,7 +197,7 @@ impl ImageFamily for TencentImages {
             Attr::string("id", "image id, e.g. `img-pmqg1cw7`"),
             Attr::string("name", "image name"),
             Attr::string("os_name", "OS name as the API reports it (legacy: e.g. `centos7.9x86_64`; v3: e.g. `CentOS 7.9 64位`)"),
-            Attr::string("type", "image type: `PUBLIC_IMAGE`, `PRIVATE_IMAGE`, `SHARED_IMAGE` or `MARKET_IMAGE`"),
+            Attr::string("type", "image type: `PUBLIC_IMAGE`, `PRIVATE_IMAGE` or `SHARED_IMAGE`"),
             Attr::string("status", "image state, e.g. `NORMAL`"),
             Attr::string("create_time", "creation time (RFC 3339)"),
             Attr::string("description", "image description"),

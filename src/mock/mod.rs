@@ -29,6 +29,7 @@ pub mod faults;
 pub mod log;
 pub mod reply;
 pub mod request;
+pub mod shapes;
 pub mod state;
 pub mod tencent;
 pub mod ucloud;
@@ -49,6 +50,7 @@ use tokio_util::sync::CancellationToken;
 pub use credentials::{Cloud, Credentials};
 pub use faults::{FaultConfig, FaultError, FaultKind, FaultRule, Target};
 pub use log::LoggedRequest;
+pub use shapes::Shapes;
 use state::Shared;
 
 /// How the emulator starts.
@@ -60,6 +62,8 @@ pub struct MockConfig {
     pub faults: FaultConfig,
     /// Accepted key pairs (default: the built-in test credentials).
     pub credentials: Credentials,
+    /// How answers are shaped (default: every official field with a value of its type).
+    pub shapes: Shapes,
 }
 
 /// The emulator's router over its state.
@@ -76,7 +80,7 @@ pub async fn serve(
     config: MockConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let shared = Arc::new(Shared::new(config.credentials, config.faults));
+    let shared = Arc::new(Shared::new(config.credentials, config.faults, config.shapes));
     axum::serve(listener, router(shared))
         .with_graceful_shutdown(shutdown)
         .await
@@ -100,7 +104,7 @@ impl MockServer {
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config.credentials, config.faults));
+        let shared = Arc::new(Shared::new(config.credentials, config.faults, config.shapes));
         let stop = CancellationToken::new();
         let signal = stop.clone();
         let app = router(shared.clone());

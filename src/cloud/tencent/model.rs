@@ -100,7 +100,7 @@ pub struct TencentImage {
     pub id: Text,
     pub name: Text,
     pub os_name: Text,
-    /// PUBLIC_IMAGE, PRIVATE_IMAGE, SHARED_IMAGE, MARKET_IMAGE.
+    /// PUBLIC_IMAGE, PRIVATE_IMAGE or SHARED_IMAGE.
     pub image_type: Text,
     /// v3 `ImageState` / legacy `ImageStatus` (e.g. NORMAL).
     pub status: Text,
