@@ -15,7 +15,7 @@ use super::context::Ctx;
 use super::fault_replies;
 use super::faults::FaultKind;
 use super::log::{without_signature, LoggedRequest};
-use super::reply::request_id_header;
+use super::reply::{cloud_error, request_id_header};
 use super::request::{param, Incoming, MAX_BODY_BYTES};
 use super::state::Shared;
 use super::{baidu, tencent, ucloud};
@@ -40,8 +40,22 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         body,
     };
     let Some(shape) = classify(&req) else {
-        let msg = serde_json::json!({ "error": format!("no emulated API at {} {}", req.method, req.path) });
-        return (StatusCode::NOT_FOUND, axum::Json(msg)).into_response();
+        // Only Baidu's API is routed by path, so an unknown path gets BCE's error envelope
+        // ({code, message, requestId}; bce-python-sdk reads all three), as the BCC error page shows.
+        let request_id = shared.next_request_id();
+        let message = format!(
+            "The resource you requested does not exist: {} {}",
+            req.method, req.path
+        );
+        return cloud_error(
+            Api::BaiduImages,
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            &message,
+            &request_id,
+        )
+        .with_header("x-bce-request-id", request_id.clone())
+        .into_response();
     };
     let request_id = shared.next_request_id();
     let (latency, fault) = {

@@ -10,7 +10,7 @@ mod ucloud;
 
 use std::sync::OnceLock;
 
-pub use baidu::{BaiduRecord, BaiduSpec, BAIDU_IMAGE_TYPES};
+pub use baidu::{BaiduRecord, BaiduSnapshot, BaiduSpec, BAIDU_IMAGE_TYPES};
 pub use bulk::{TENCENT_BULK_IMAGES, TENCENT_BULK_REGION};
 pub use tencent::{
     TencentRecord, TENCENT_INSTANCE_TYPES, TENCENT_OWNER_UIN, TENCENT_REGIONS, TENCENT_VENDOR_UIN,
