@@ -199,7 +199,13 @@ impl ImageFamily for TencentImages {
             Attr::string("os_name", "OS name as the API reports it (legacy: e.g. `centos7.9x86_64`; v3: e.g. `CentOS 7.9 64位`)"),
             Attr::string("type", "image type: `PUBLIC_IMAGE`, `PRIVATE_IMAGE` or `SHARED_IMAGE`"),
             Attr::string("status", "image state, e.g. `NORMAL`"),
-            Attr::string("create_time", "creation time (RFC 3339)"),
+            Attr::string(
+                "create_time",
+                "creation time (RFC 3339); empty when the API does not know it. The legacy API reports public images as \
+                 created at `1970-01-01T00:00:00+00:00`, which means unknown, so they have none. On both APIs images \
+                 without a creation time are listed after every dated one (by id among themselves), and `most_recent` \
+                 picks one of them only when no dated image matches",
+            ),
             Attr::string("description", "image description"),
             Attr::string("creator", "creator (v3 `ImageCreator`, legacy `Creator`)"),
             Attr::string("architecture", "`x86_64`, `arm64` or `i386` (legacy: from the OS name suffix); empty when unknown"),
