@@ -124,7 +124,8 @@ def ids(pages, key="id"):
     return [getattr(img, key) for _, page in pages for img in page.images]
 
 
-@check("baidu: list_images pages through every image with the SDK's marker and maxKeys", difference="8")
+@check("baidu: list_images pages through every image with the SDK's marker and maxKeys", shapes=("default", "real"),
+       difference="8")
 def list_every_page(emu):
     bcc = client(emu)
     default = list_pages(bcc)
@@ -197,7 +198,8 @@ def unknown_path(emu):
     expect(err.code and err.request_id and str(err), "code %r, requestId %r" % (err.code, err.request_id))
 
 
-@check("baidu: getAvailableImagesBySpec pages every spec through the SDK (maxKeys 7, default 10, max 100)")
+@check("baidu: getAvailableImagesBySpec pages every spec through the SDK (maxKeys 7, default 10, max 100)",
+       shapes=("default", "real"))
 def spec_every_page(emu):
     bcc = client(emu)
     for spec in SPECS:

@@ -84,7 +84,8 @@ def all_pages(emu, limit=100, method="GET", region="ap-guangzhou", **params):
         expect(resp["ImageSet"], "an empty page at offset %d" % (offset - limit))
 
 
-@check("tencent legacy: DescribeImages pages every region over GET and POST (Offset/Limit/TotalCount)")
+@check("tencent legacy: DescribeImages pages every region over GET and POST (Offset/Limit/TotalCount)",
+       shapes=("default", "real"))
 def every_page(emu):
     for region in ("ap-guangzhou", "ap-shanghai", "ap-nanjing"):
         images, total = all_pages(emu, region=region)

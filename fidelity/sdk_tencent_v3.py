@@ -83,15 +83,18 @@ def sdk_error(call):
     raise AssertionError("the SDK reported success (%r), but the request should have been refused" % (result,))
 
 
-@check("tencent v3: DescribeImages pages every region through the SDK model (Offset/Limit/TotalCount)")
+@check("tencent v3: DescribeImages pages every region through the SDK model (Offset/Limit/TotalCount)",
+       shapes=("default", "real"))
 def every_page(emu):
     for region in REGIONS:
         client = cvm(emu, region=region)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             images, total = all_pages(client)
+        # The default shapes send the SDK model's fields and no others; the real ones add unknown fields.
         useless = [str(w.message) for w in caught if "useless" in str(w.message)]
-        expect(not useless, "the SDK model ignored fields: %s" % useless[:3])
+        if emu.shapes == "default":
+            expect(not useless, "the SDK model ignored fields: %s" % useless[:3])
         expect_eq(len(images), total, "%s: images listed vs TotalCount" % region)
         ids = [i.ImageId for i in images]
         expect_eq(len(set(ids)), len(ids), "%s: distinct ids" % region)
@@ -107,7 +110,7 @@ def bulk_region(emu):
     expect_eq((len(images), total), (10_000, 10_000), "images and TotalCount")
 
 
-@check("tencent v3: TC3-signed GET requests are served like POST", difference="2")
+@check("tencent v3: TC3-signed GET requests are served like POST", shapes=("default", "real"), difference="2")
 def get_requests(emu):
     post, _ = all_pages(cvm(emu))
     get, _ = all_pages(cvm(emu, method="GET"))

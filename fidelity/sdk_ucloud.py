@@ -57,7 +57,7 @@ def refused(call):
     raise AssertionError("the request succeeded, but it should have been refused")
 
 
-@check("ucloud: describe_image pages every region with Offset/Limit up to TotalCount")
+@check("ucloud: describe_image pages every region with Offset/Limit up to TotalCount", shapes=("default", "real"))
 def every_page(emu):
     for region in REGIONS:
         client = uhost(emu, region)

@@ -76,6 +76,7 @@ start() {
 }
 
 start default
+start real --shapes real
 
 set +e
 PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" "$root/fidelity/run.py" "${emulators[@]}" "$@"

@@ -149,7 +149,10 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
     let same_newest = expected(launchable_ubuntu)[0].clone();
     assert_ne!(record(&same_newest).image_type, "PUBLIC_IMAGE");
     assert!(
-        expected_on("legacy", &|r: &TencentRecord| launchable_ubuntu(r) && r.image_type == "PUBLIC_IMAGE").len() > 1,
+        expected_on("legacy", &|r: &TencentRecord| launchable_ubuntu(r)
+            && r.image_type == "PUBLIC_IMAGE")
+        .len()
+            > 1,
         "public Ubuntu images are among the candidates"
     );
     for (api, provider, _) in APIS {
@@ -277,7 +280,8 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
             assert_eq!(got("ids"), want_ids, "{tf:?} {api}: image_ids");
             assert_eq!(
                 got("f_id"),
-                expected_on(api, &|r: &TencentRecord| two_ids.contains(&r.image_id.as_str())),
+                expected_on(api, &|r: &TencentRecord| two_ids
+                    .contains(&r.image_id.as_str())),
                 "{tf:?} {api}: image-id"
             );
             let private = expected_on(api, &|r: &TencentRecord| r.image_type == "PRIVATE_IMAGE");
@@ -291,7 +295,9 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
                     name.contains(value)
                 }
             };
-            let by_name = expected_on(api, &|r: &TencentRecord| name_matches(&r.image_name, name_b));
+            let by_name = expected_on(api, &|r: &TencentRecord| {
+                name_matches(&r.image_name, name_b)
+            });
             assert!(!by_name.is_empty());
             assert_eq!(got("f_name"), by_name, "{tf:?} {api}: image-name");
             let two = expected_on(api, &|r: &TencentRecord| {
@@ -313,7 +319,9 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
             let by_regex = expected_on(api, &|r: &TencentRecord| re.is_match(&r.image_name));
             assert!(!by_regex.is_empty());
             assert_eq!(got("regex"), by_regex, "{tf:?} {api}: name_regex");
-            let by_os = expected_on(api, &|r: &TencentRecord| os_name(r, api).to_lowercase().contains("ubuntu"));
+            let by_os = expected_on(api, &|r: &TencentRecord| {
+                os_name(r, api).to_lowercase().contains("ubuntu")
+            });
             assert!(!by_os.is_empty());
             assert_eq!(got("os"), by_os, "{tf:?} {api}: os_name");
 
@@ -364,7 +372,10 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
             });
             assert_eq!(newest["id"], want[0].as_str(), "{tf:?} {api}: most_recent");
             if api == "legacy" {
-                assert_eq!(newest["create_time"], "", "{tf:?}: an epoch time is unknown");
+                assert_eq!(
+                    newest["create_time"], "",
+                    "{tf:?}: an epoch time is unknown"
+                );
             }
             assert_eq!(newest["name"], record(&want[0]).image_name.as_str());
             assert_eq!(newest["os_name"], os_name(record(&want[0]), api).as_str());
@@ -397,9 +408,16 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
         }
         // most_recent over both APIs: the same image, although the legacy API knows no public image's time.
         let same_v3 = output(&outputs, "same_v3");
-        assert_eq!(same_v3, output(&outputs, "same_legacy"), "{tf:?}: the same image on both APIs");
+        assert_eq!(
+            same_v3,
+            output(&outputs, "same_legacy"),
+            "{tf:?}: the same image on both APIs"
+        );
         assert_eq!(same_v3["id"], same_newest.as_str(), "{tf:?}");
-        assert_eq!(same_v3["create_time"], rfc3339(record(&same_newest).created).as_str());
+        assert_eq!(
+            same_v3["create_time"],
+            rfc3339(record(&same_newest).created).as_str()
+        );
 
         let got = |label: &str| strings(output(&outputs, label));
         assert_eq!(

@@ -289,7 +289,11 @@ mod tests {
             Some("2019-01-01T00:00:00+00:00".into())
         );
         assert_eq!(from_unix(i64::MAX), None);
-        for unknown in ["1970-01-01T00:00:00+00:00", "1970-01-01T00:00:00Z", "1970-01-01 00:00:00"] {
+        for unknown in [
+            "1970-01-01T00:00:00+00:00",
+            "1970-01-01T00:00:00Z",
+            "1970-01-01 00:00:00",
+        ] {
             assert_eq!(known_time(parse_time(unknown)), None, "{unknown}");
         }
         assert_eq!(known_time(from_unix(0)), None);

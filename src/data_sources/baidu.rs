@@ -17,8 +17,8 @@ use crate::cloud::baidu::{
 };
 use crate::cloud::normalize::Facts;
 use crate::cloud::Region;
-use crate::provider::config::DEFAULT_BAIDU_REGION;
 use crate::cty::{Type, Value};
+use crate::provider::config::DEFAULT_BAIDU_REGION;
 use crate::provider::{attr_path, Diagnostic, Diagnostics, ReadContext};
 use crate::schema::Attribute;
 
@@ -65,9 +65,8 @@ fn client(ctx: &ReadContext, config: &Value) -> Result<BaiduClient, Diagnostics>
     let settings = &ctx.settings.baidu;
     let region = match credentials::region(config, settings, &credentials::BAIDU)? {
         Some(region) => region,
-        None => Region::parse(DEFAULT_BAIDU_REGION).map_err(|why| {
-            Diagnostics::from(Diagnostic::error("Invalid default region", why))
-        })?,
+        None => Region::parse(DEFAULT_BAIDU_REGION)
+            .map_err(|why| Diagnostics::from(Diagnostic::error("Invalid default region", why)))?,
     };
     let (access_key, secret_key) = credentials::require(settings, &credentials::BAIDU)?;
     let endpoint = credentials::endpoint(settings, &default_endpoint(&region), "baidu")?;

@@ -66,8 +66,8 @@ fn client(
     }
     credentials::require_known(&ctx.settings, &credentials::TENCENT, &unused)?;
     let settings = &ctx.settings.tencent;
-    let Some(region) = credentials::region(config, settings, &credentials::TENCENT)?
-        .map(|r| r.to_string())
+    let Some(region) =
+        credentials::region(config, settings, &credentials::TENCENT)?.map(|r| r.to_string())
     else {
         let diagnostic = Diagnostic::error(
             "Missing Tencent Cloud region",

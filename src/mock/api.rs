@@ -88,12 +88,12 @@ pub fn classify(req: &Incoming) -> Option<Shape> {
             }
             let params = req.params();
             // Tencent's signature v1 names the key `SecretId`; UCloud's requests carry `PublicKey`.
-            let api = if param(&params, "SecretId").is_some() && param(&params, "PublicKey").is_none()
-            {
-                Api::TencentV3
-            } else {
-                Api::Ucloud
-            };
+            let api =
+                if param(&params, "SecretId").is_some() && param(&params, "PublicKey").is_none() {
+                    Api::TencentV3
+                } else {
+                    Api::Ucloud
+                };
             Some(Shape {
                 api,
                 action: param(&params, "Action").unwrap_or("").to_string(),

@@ -80,7 +80,11 @@ pub async fn serve(
     config: MockConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let shared = Arc::new(Shared::new(config.credentials, config.faults, config.shapes));
+    let shared = Arc::new(Shared::new(
+        config.credentials,
+        config.faults,
+        config.shapes,
+    ));
     axum::serve(listener, router(shared))
         .with_graceful_shutdown(shutdown)
         .await
@@ -104,7 +108,11 @@ impl MockServer {
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config.credentials, config.faults, config.shapes));
+        let shared = Arc::new(Shared::new(
+            config.credentials,
+            config.faults,
+            config.shapes,
+        ));
         let stop = CancellationToken::new();
         let signal = stop.clone();
         let app = router(shared.clone());

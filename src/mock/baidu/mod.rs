@@ -8,10 +8,10 @@ use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::api::Api;
+use super::catalogue::rng::rfc3339_z;
 use super::catalogue::{self, BaiduRecord, BAIDU_IMAGE_TYPES};
 use super::context::Ctx;
 use super::reply::{cloud_error, Reply};
-use super::catalogue::rng::rfc3339_z;
 use super::request::param;
 use super::shapes::Shapes;
 

@@ -148,9 +148,10 @@ mod tests {
         for t in ["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE"] {
             assert!(all.iter().any(|r| r.image_type == t), "{t}");
         }
-        assert!(all
-            .iter()
-            .all(|r| matches!(r.image_type, "PUBLIC_IMAGE" | "PRIVATE_IMAGE" | "SHARED_IMAGE")));
+        assert!(all.iter().all(|r| matches!(
+            r.image_type,
+            "PUBLIC_IMAGE" | "PRIVATE_IMAGE" | "SHARED_IMAGE"
+        )));
         for s in ["OFFICIAL", "CREATE_IMAGE", "EXTERNAL_IMPORT"] {
             assert!(all.iter().any(|r| r.image_source == s), "{s}");
         }

@@ -263,7 +263,11 @@ pub(crate) fn build() -> Vec<UCloudRecord> {
         r.prices = vec![
             ("Month", monthly, cents(monthly * 1.25)),
             ("Year", cents(monthly * 10.0), cents(monthly * 12.5)),
-            ("Dynamic", cents(monthly / 720.0), cents(monthly * 1.25 / 720.0)),
+            (
+                "Dynamic",
+                cents(monthly / 720.0),
+                cents(monthly * 1.25 / 720.0),
+            ),
         ];
     }
     out

@@ -218,7 +218,10 @@ pub fn image(r: &TencentRecord, shapes: Shapes) -> Value {
     });
     if let (true, Some(obj)) = (real, v.as_object_mut()) {
         obj.insert("BootModes".into(), json!(["UEFI", "Legacy BIOS"]));
-        obj.insert("Extensions".into(), json!({ "Source": null, "Revision": 3 }));
+        obj.insert(
+            "Extensions".into(),
+            json!({ "Source": null, "Revision": 3 }),
+        );
     }
     v
 }

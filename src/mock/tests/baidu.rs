@@ -97,7 +97,12 @@ async fn list_pages_through_the_whole_catalogue() {
 async fn unknown_paths_answer_bces_envelope() {
     let c = Client::start().await;
     // bce-python-sdk's own spec method asks for this (singular) path, which the API does not serve.
-    let a = c.baidu("/v2/image/getAvailableImageBySpec", &[("spec", "bcc.g5.c2m8")]).await;
+    let a = c
+        .baidu(
+            "/v2/image/getAvailableImageBySpec",
+            &[("spec", "bcc.g5.c2m8")],
+        )
+        .await;
     assert_eq!(a.status, 404);
     assert_eq!(s(&a.json, "/code"), "NoSuchKey");
     assert!(!s(&a.json, "/message").is_empty());

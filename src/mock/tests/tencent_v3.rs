@@ -468,9 +468,7 @@ async fn real_shapes_send_nulls_both_spellings_and_extra_fields() {
     .await;
     let mut images = Vec::new();
     loop {
-        let a = c
-            .v3(&json!({"Offset": images.len(), "Limit": 100}))
-            .await;
+        let a = c.v3(&json!({"Offset": images.len(), "Limit": 100})).await;
         let page = list(&a.json, "/Response/ImageSet").to_vec();
         let done = page.len() < 100;
         images.extend(page);
@@ -484,7 +482,10 @@ async fn real_shapes_send_nulls_both_spellings_and_extra_fields() {
         .collect();
     assert!(!public.is_empty());
     for i in &public {
-        assert!(i["SyncPercent"].is_null() && i["SnapshotSet"].is_null(), "{i}");
+        assert!(
+            i["SyncPercent"].is_null() && i["SnapshotSet"].is_null(),
+            "{i}"
+        );
         assert!(s(i, "/CreatedTime").ends_with("+00:00"), "{i}");
     }
     let custom: Vec<_> = images

@@ -238,7 +238,11 @@ async fn image_ids_and_price_set() {
     let some = bj(|_| true);
     let (a, b) = (some[3].as_str(), some[77].as_str());
     let two = c
-        .ucloud(&base(&[("ImageIds.0", a), ("ImageIds.1", b), ("Limit", "100")]))
+        .ucloud(&base(&[
+            ("ImageIds.0", a),
+            ("ImageIds.1", b),
+            ("Limit", "100"),
+        ]))
         .await;
     let mut got: Vec<&str> = list(&two.json, "/ImageSet")
         .iter()
@@ -252,7 +256,9 @@ async fn image_ids_and_price_set() {
     assert!(list(&plain.json, "/ImageSet")
         .iter()
         .all(|i| i.get("PriceSet").is_none()));
-    let priced = c.ucloud(&base(&[("Limit", "100"), ("PriceSet", "1")])).await;
+    let priced = c
+        .ucloud(&base(&[("Limit", "100"), ("PriceSet", "1")]))
+        .await;
     let images = list(&priced.json, "/ImageSet");
     for image in images {
         let prices = image["PriceSet"].as_array().cloned().unwrap_or_default();

@@ -180,7 +180,10 @@ pub fn image_set(
     }
     if shapes.real() {
         obj.insert("ImageAttribute".into(), json!({ "BootMode": "UEFI" }));
-        obj.insert("HotplugFeature".into(), Value::Bool(r.features.contains(&"HotPlug")));
+        obj.insert(
+            "HotplugFeature".into(),
+            Value::Bool(r.features.contains(&"HotPlug")),
+        );
     }
     v
 }
