@@ -161,7 +161,7 @@ fn singular_data_source_picks_one_or_explains_why_not() {
     let emulator = Emulator::start();
     // The singular data source keeps only images that can be launched unless `status` says otherwise.
     let newest_ubuntu = expected(|r| r.os_name == "Ubuntu" && r.status == "Available")[0].clone();
-    let newest_failed = expected(|r| r.status == "CreatedFailed")[0].clone();
+    let newest_failed = expected(|r| r.status == "CreateFailed")[0].clone();
     assert!(
         !expected(|r| r.status != "Available").is_empty(),
         "the catalogue has images that are not Available"
@@ -169,7 +169,7 @@ fn singular_data_source_picks_one_or_explains_why_not() {
     for tf in ALL_TERRAFORMS {
         let ok = format!(
             "{}\ndata \"cloudimage_baidu_image\" \"u\" {{\n  os_name = \"ubuntu\"\n  most_recent = true\n}}\noutput \"id\" {{ value = data.cloudimage_baidu_image.u.id }}\noutput \"os\" {{ value = data.cloudimage_baidu_image.u.os_name }}\n\
-             data \"cloudimage_baidu_image\" \"failed\" {{\n  status      = \"createdfailed\"\n  most_recent = true\n}}\noutput \"failed\" {{ value = data.cloudimage_baidu_image.failed.id }}\n",
+             data \"cloudimage_baidu_image\" \"failed\" {{\n  status      = \"createfailed\"\n  most_recent = true\n}}\noutput \"failed\" {{ value = data.cloudimage_baidu_image.failed.id }}\n",
             provider(&emulator.url(), BAIDU_SK, 3)
         );
         let ws = Workspace::new(tf, &ok);

@@ -40,15 +40,36 @@ fn region_images() -> Vec<&'static TencentRecord> {
         .collect()
 }
 
-/// Ids of the region's images that pass `keep`, newest first, ties by id.
-fn expected(keep: impl Fn(&TencentRecord) -> bool) -> Vec<String> {
-    let mut images: Vec<&TencentRecord> = region_images().into_iter().filter(|r| keep(r)).collect();
-    images.sort_by(|a, b| {
-        b.created
-            .cmp(&a.created)
-            .then_with(|| a.image_id.cmp(&b.image_id))
+/// The creation time `api` reports for `r`: the legacy API reports public images as created at the
+/// Unix epoch, which means it does not know.
+fn created(r: &TencentRecord, api: &str) -> Option<i64> {
+    (api != "legacy" || r.image_type != "PUBLIC_IMAGE").then_some(r.created)
+}
+
+/// `ids` in the order the data sources give on `api`: newest first, images without a known creation
+/// time after every dated one, ties by id.
+fn ordered(api: &str, mut ids: Vec<String>) -> Vec<String> {
+    ids.sort_by(|a, b| {
+        created(record(b), api)
+            .cmp(&created(record(a), api))
+            .then_with(|| a.cmp(b))
     });
-    images.into_iter().map(|r| r.image_id.clone()).collect()
+    ids
+}
+
+/// Ids of the region's images that pass `keep`, in the data sources' order on `api`.
+fn expected_on(api: &str, keep: &dyn Fn(&TencentRecord) -> bool) -> Vec<String> {
+    let ids = region_images()
+        .into_iter()
+        .filter(|r| keep(r))
+        .map(|r| r.image_id.clone())
+        .collect();
+    ordered(api, ids)
+}
+
+/// [`expected_on`] API 3.0, where every image has its creation time.
+fn expected(keep: impl Fn(&TencentRecord) -> bool) -> Vec<String> {
+    expected_on("v3", &keep)
 }
 
 fn record(id: &str) -> &'static TencentRecord {
@@ -120,6 +141,25 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
              data \"cloudimage_tencent_image\" \"newest_{api}\" {{\n  provider = {provider}\n  image_type = \"public_image\"\n  os_name = \"ubuntu\"\n  most_recent = true\n}}\noutput \"newest_{api}\" {{ value = data.cloudimage_tencent_image.newest_{api} }}\n"
         ));
     }
+    // The newest launchable Ubuntu image of any type: dated on both APIs, so both must choose it, while
+    // every public Ubuntu image (newer or older) has no creation time on the legacy API.
+    let launchable_ubuntu = |r: &TencentRecord| {
+        r.os_name.to_lowercase().contains("ubuntu") && matches!(r.image_state, "NORMAL" | "USING")
+    };
+    let same_newest = expected(launchable_ubuntu)[0].clone();
+    assert_ne!(record(&same_newest).image_type, "PUBLIC_IMAGE");
+    assert!(
+        expected_on("legacy", &|r: &TencentRecord| launchable_ubuntu(r)
+            && r.image_type == "PUBLIC_IMAGE")
+        .len()
+            > 1,
+        "public Ubuntu images are among the candidates"
+    );
+    for (api, provider, _) in APIS {
+        config.push_str(&format!(
+            "data \"cloudimage_tencent_image\" \"same_{api}\" {{\n  provider = {provider}\n  os_name = \"ubuntu\"\n  most_recent = true\n}}\noutput \"same_{api}\" {{ value = {{ id = data.cloudimage_tencent_image.same_{api}.id, create_time = data.cloudimage_tencent_image.same_{api}.create_time }} }}\n"
+        ));
+    }
     config.push_str(&plural(
         "ids",
         &format!(
@@ -128,7 +168,7 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
         ),
     ));
     config.push_str(&plural("f_id", &filter("image-id", &two_ids)));
-    config.push_str(&plural("f_type", &filter("image-type", &["MARKET_IMAGE"])));
+    config.push_str(&plural("f_type", &filter("image-type", &["PRIVATE_IMAGE"])));
     config.push_str(&plural("f_name", &filter("image-name", &[name_b])));
     config.push_str(&plural(
         "two",
@@ -175,6 +215,7 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
                 .iter()
                 .map(|i| i["id"].as_str().unwrap().to_string())
                 .collect();
+            let all = expected_on(api, &|_| true);
             assert_eq!(got, all, "{tf:?} {api}: every image, newest first");
             assert_eq!(output(&outputs, &format!("count_{api}")), all.len());
             for image in &images {
@@ -182,7 +223,8 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
                 assert_eq!(image["name"], r.image_name.as_str());
                 assert_eq!(image["type"], r.image_type);
                 assert_eq!(image["status"], r.image_state);
-                assert_eq!(image["create_time"], rfc3339(r.created).as_str());
+                let time = created(r, api).map(rfc3339).unwrap_or_default();
+                assert_eq!(image["create_time"], time.as_str(), "{tf:?} {api}: {image}");
                 assert_eq!(image["description"], r.image_description.as_str());
                 assert_eq!(image["os_name"], os_name(r, api).as_str());
                 let arch = if r.architecture == "arm" {
@@ -234,30 +276,33 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
             );
 
             let got = |label: &str| strings(output(&outputs, &format!("{label}_{api}")));
-            let mut want_ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-            want_ids.sort_by(|a, b| {
-                record(b)
-                    .created
-                    .cmp(&record(a).created)
-                    .then_with(|| a.cmp(b))
-            });
+            let want_ids = ordered(api, ids.iter().map(|s| s.to_string()).collect());
             assert_eq!(got("ids"), want_ids, "{tf:?} {api}: image_ids");
             assert_eq!(
                 got("f_id"),
-                expected(|r| two_ids.contains(&r.image_id.as_str())),
+                expected_on(api, &|r: &TencentRecord| two_ids
+                    .contains(&r.image_id.as_str())),
                 "{tf:?} {api}: image-id"
             );
-            let market = expected(|r| r.image_type == "MARKET_IMAGE");
-            assert!(!market.is_empty());
-            assert_eq!(got("f_type"), market, "{tf:?} {api}: image-type");
-            assert_eq!(
-                got("f_name"),
-                expected(|r| r.image_name == name_b),
-                "{tf:?} {api}: image-name"
-            );
-            let two = expected(|r| {
+            let private = expected_on(api, &|r: &TencentRecord| r.image_type == "PRIVATE_IMAGE");
+            assert!(!private.is_empty());
+            assert_eq!(got("f_type"), private, "{tf:?} {api}: image-type");
+            // image-name: fuzzy (contains) on API 3.0, exact on the legacy API.
+            let name_matches = |name: &str, value: &str| {
+                if api == "legacy" {
+                    name == value
+                } else {
+                    name.contains(value)
+                }
+            };
+            let by_name = expected_on(api, &|r: &TencentRecord| {
+                name_matches(&r.image_name, name_b)
+            });
+            assert!(!by_name.is_empty());
+            assert_eq!(got("f_name"), by_name, "{tf:?} {api}: image-name");
+            let two = expected_on(api, &|r: &TencentRecord| {
                 matches!(r.image_type, "PRIVATE_IMAGE" | "SHARED_IMAGE")
-                    && two_names.contains(&r.image_name.as_str())
+                    && two_names.iter().any(|n| name_matches(&r.image_name, n))
             });
             assert!(
                 two.iter().any(|i| record(i).image_name == name_a),
@@ -268,13 +313,15 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
                 two,
                 "{tf:?} {api}: two filters with two values each"
             );
-            let shared = expected(|r| r.image_type == "SHARED_IMAGE");
+            let shared = expected_on(api, &|r: &TencentRecord| r.image_type == "SHARED_IMAGE");
             assert!(!shared.is_empty());
             assert_eq!(got("shorthand"), shared, "{tf:?} {api}: image_type");
-            let by_regex = expected(|r| re.is_match(&r.image_name));
+            let by_regex = expected_on(api, &|r: &TencentRecord| re.is_match(&r.image_name));
             assert!(!by_regex.is_empty());
             assert_eq!(got("regex"), by_regex, "{tf:?} {api}: name_regex");
-            let by_os = expected(|r| os_name(r, api).to_lowercase().contains("ubuntu"));
+            let by_os = expected_on(api, &|r: &TencentRecord| {
+                os_name(r, api).to_lowercase().contains("ubuntu")
+            });
             assert!(!by_os.is_empty());
             assert_eq!(got("os"), by_os, "{tf:?} {api}: os_name");
 
@@ -315,35 +362,62 @@ fn plural_and_singular_return_exactly_the_expected_images_on_both_apis() {
                 sent.params
             );
 
+            // Public images only: API 3.0 has their times; the legacy API does not, so there the
+            // undated images are ranked by id (documented on create_time).
             let newest = output(&outputs, &format!("newest_{api}"));
-            let want = expected(|r| {
+            let want = expected_on(api, &|r: &TencentRecord| {
                 r.image_type == "PUBLIC_IMAGE"
                     && os_name(r, api).to_lowercase().contains("ubuntu")
                     && matches!(r.image_state, "NORMAL" | "USING")
             });
             assert_eq!(newest["id"], want[0].as_str(), "{tf:?} {api}: most_recent");
+            if api == "legacy" {
+                assert_eq!(
+                    newest["create_time"], "",
+                    "{tf:?}: an epoch time is unknown"
+                );
+            }
             assert_eq!(newest["name"], record(&want[0]).image_name.as_str());
             assert_eq!(newest["os_name"], os_name(record(&want[0]), api).as_str());
         }
-        // Where the APIs' fields overlap, they describe the same images.
-        for field in [
-            "id",
-            "name",
-            "type",
-            "status",
-            "create_time",
-            "description",
-            "architecture",
-        ] {
-            let pick = |images: &Vec<serde_json::Value>| {
-                images.iter().map(|i| i[field].clone()).collect::<Vec<_>>()
-            };
-            assert_eq!(
-                pick(&objects[0]),
-                pick(&objects[1]),
-                "{tf:?}: {field} differs between the APIs"
-            );
+        // Where the APIs' fields overlap, they describe the same images; only the creation times of
+        // public images are unknown on the legacy API (and so its order differs there).
+        let by_id = |images: &Vec<serde_json::Value>| -> std::collections::BTreeMap<String, serde_json::Value> {
+            images
+                .iter()
+                .map(|i| (i["id"].as_str().unwrap_or("").to_string(), i.clone()))
+                .collect()
+        };
+        let (v3, legacy) = (by_id(&objects[0]), by_id(&objects[1]));
+        assert_eq!(
+            v3.keys().collect::<Vec<_>>(),
+            legacy.keys().collect::<Vec<_>>(),
+            "{tf:?}: the same images"
+        );
+        for (id, a) in &v3 {
+            let b = &legacy[id];
+            for field in ["name", "type", "status", "description", "architecture"] {
+                assert_eq!(a[field], b[field], "{tf:?}: {field} of {id} differs");
+            }
+            if a["type"] == "PUBLIC_IMAGE" {
+                assert_eq!(b["create_time"], "", "{tf:?}: {id}");
+                assert_ne!(a["create_time"], "", "{tf:?}: {id}");
+            } else {
+                assert_eq!(a["create_time"], b["create_time"], "{tf:?}: {id}");
+            }
         }
+        // most_recent over both APIs: the same image, although the legacy API knows no public image's time.
+        let same_v3 = output(&outputs, "same_v3");
+        assert_eq!(
+            same_v3,
+            output(&outputs, "same_legacy"),
+            "{tf:?}: the same image on both APIs"
+        );
+        assert_eq!(same_v3["id"], same_newest.as_str(), "{tf:?}");
+        assert_eq!(
+            same_v3["create_time"],
+            rfc3339(record(&same_newest).created).as_str()
+        );
 
         let got = |label: &str| strings(output(&outputs, label));
         assert_eq!(
@@ -382,17 +456,17 @@ fn singular_explains_no_match_and_several_matches() {
     for (api, provider, _) in APIS {
         config.push_str(&format!(
             "data \"cloudimage_tencent_image\" \"none_{api}\" {{\n  provider = {provider}\n  name_regex = \"^no-such-image$\"\n{}}}\n\
-             data \"cloudimage_tencent_image\" \"many_{api}\" {{\n  provider = {provider}\n  image_type = \"MARKET_IMAGE\"\n}}\n",
+             data \"cloudimage_tencent_image\" \"many_{api}\" {{\n  provider = {provider}\n  image_type = \"SHARED_IMAGE\"\n}}\n",
             filter("image-type", &["PRIVATE_IMAGE"])
         ));
     }
     // The singular data source keeps launchable images (NORMAL or USING) unless `status` is set.
     let market =
-        expected(|r| r.image_type == "MARKET_IMAGE" && matches!(r.image_state, "NORMAL" | "USING"))
+        expected(|r| r.image_type == "SHARED_IMAGE" && matches!(r.image_state, "NORMAL" | "USING"))
             .len();
     assert!(
-        expected(|r| r.image_type == "MARKET_IMAGE").len() > market,
-        "some market images are not launchable"
+        expected(|r| r.image_type == "SHARED_IMAGE").len() > market,
+        "some shared images are not launchable"
     );
     for tf in ALL_TERRAFORMS {
         let ws = Workspace::new(tf, &config);
@@ -541,8 +615,7 @@ fn faults_are_retried_or_reported_with_code_message_and_request_id() {
         }
         c
     };
-    let want = expected(|_| true);
-    assert!(want.len() > 100, "more than one page");
+    assert!(expected(|_| true).len() > 100, "more than one page");
     for tf in ALL_TERRAFORMS {
         let ws = Workspace::new(tf, &config(TENCENT_KEY));
         ws.init();
@@ -569,7 +642,7 @@ fn faults_are_retried_or_reported_with_code_message_and_request_id() {
         for (api, _, emulated) in APIS {
             assert_eq!(
                 strings(output(&outputs, &format!("n_{api}"))),
-                want,
+                expected_on(api, &|_| true),
                 "{tf:?} {api}: retried to the right answer"
             );
             let faulted: Vec<String> = emulator

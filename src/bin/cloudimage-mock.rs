@@ -8,20 +8,23 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use terraform_provider_cloudimage::mock::{
-    serve, Cloud, Credentials, FaultConfig, FaultRule, MockConfig,
+    serve, Cloud, Credentials, FaultConfig, FaultRule, MockConfig, Shapes,
 };
 use terraform_provider_cloudimage::secret::Secret;
 
 const DEFAULT_PORT: u16 = 18080;
 
 const USAGE: &str = "\
-usage: cloudimage-mock [--port N] [--fault SPEC]... [--latency-ms N]
+usage: cloudimage-mock [--port N] [--shapes default|real] [--fault SPEC]... [--latency-ms N]
                        [--baidu-key AK:SK]... [--ucloud-key PUBLIC:PRIVATE]... [--tencent-key ID:KEY]...
 
 Serves Baidu BCC, UCloud and Tencent CVM image APIs on http://127.0.0.1:PORT (default 18080; 0 = any).
 Built-in keys: Baidu mock-baidu-ak/mock-baidu-sk, UCloud mock-ucloud-public/mock-ucloud-private,
 Tencent AKIDmockTencent0000000000000000000000/mock-tencent-sk.
 Tencent region ap-bench holds 10,000 images (100 pages), for load and benchmark runs.
+--shapes real answers as the real APIs are seen to: null for absent optional members, both UTC
+spellings (+00:00 and Z), UCloud prices as floats, Baidu snapshots with null times, unknown extra
+fields (default: every official field, each with a value of its type).
 Fault SPEC: KIND[,key=value...] or a JSON rule. Kinds: throttle, http_error, slow, truncated, html,
 wrong_shape, reset, oversized, oversized_chunked, huge_pages, absurd_total, repeat_marker,
 shrink_total, hostile_text, hostile_names. Keys: cloud (baidu, ucloud, tencent, tencent-legacy,
@@ -41,6 +44,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, St
     let mut port = DEFAULT_PORT;
     let mut faults = FaultConfig::default();
     let mut creds = Credentials::default();
+    let mut shapes = Shapes::default();
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -62,6 +66,11 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, St
                 port = v
                     .parse()
                     .map_err(|_| format!("--port: {v:?} is not a port number"))?;
+            }
+            "--shapes" => {
+                let v = value()?;
+                shapes = Shapes::parse(&v)
+                    .ok_or(format!("--shapes: {v:?} is not \"default\" or \"real\""))?;
             }
             "--latency-ms" => {
                 let v = value()?;
@@ -92,6 +101,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, St
             port,
             faults,
             credentials: creds,
+            shapes,
         },
     }))
 }
@@ -182,6 +192,8 @@ mod tests {
             "--fault",
             "throttle,cloud=tencent,times=2",
             "--fault=slow,ms=5",
+            "--shapes",
+            "real",
         ]);
         let a = a.ok().flatten().expect("parses");
         assert_eq!(
@@ -192,6 +204,7 @@ mod tests {
             ),
             (0, 25, 2)
         );
+        assert_eq!(a.config.shapes, Shapes::Real);
         let a = parse(&["--ucloud-key", "pub2:priv2"])
             .ok()
             .flatten()
@@ -214,6 +227,7 @@ mod tests {
             &["--bogus"],
             &["--port"],
             &["--tencent-key", "nocolon"],
+            &["--shapes", "fake"],
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }

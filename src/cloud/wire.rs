@@ -175,6 +175,13 @@ pub fn from_unix(secs: i64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(secs, 0)
 }
 
+/// A creation time as the images' attributes and ordering take it: the Unix epoch itself is how the
+/// clouds say they do not know (the legacy Tencent API reports public images as created at
+/// `1970-01-01T00:00:00+00:00`, seed 003), so it is `None`, like an absent or unparsable time.
+pub fn known_time(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    t.filter(|t| t.timestamp() != 0)
+}
+
 /// `Some(s)` only for a non-empty string.
 pub fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
@@ -288,5 +295,18 @@ mod tests {
             Some("2019-01-01T00:00:00+00:00".into())
         );
         assert_eq!(from_unix(i64::MAX), None);
+        for unknown in [
+            "1970-01-01T00:00:00+00:00",
+            "1970-01-01T00:00:00Z",
+            "1970-01-01 00:00:00",
+        ] {
+            assert_eq!(known_time(parse_time(unknown)), None, "{unknown}");
+        }
+        assert_eq!(known_time(from_unix(0)), None);
+        assert_eq!(
+            known_time(from_unix(1)).map(|t| t.timestamp()),
+            Some(1),
+            "a second after the epoch is a time"
+        );
     }
 }

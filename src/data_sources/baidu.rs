@@ -109,7 +109,7 @@ impl ImageFamily for BaiduImages {
                 "Server-side filter: images whose name contains this text (`imageName`).",
             ),
             Attribute::optional("status", Type::String).describe(format!(
-                "Keeps images in this state (client-side, case-insensitive), e.g. `Available`, `Creating`, `CreatedFailed`, \
+                "Keeps images in this state (client-side, case-insensitive), e.g. `Available`, `Creating`, `CreateFailed`, \
                  `NotAvailable`. {}",
                 if singular {
                     "Default `Available`, so the image found can be launched. Cannot be combined with `spec`."

@@ -183,7 +183,12 @@ impl ImageFamily for TencentImages {
             .attr(Attribute::required("name", Type::String).describe(
                 "Filter name: `image-id`, `image-type`, `image-name` (both APIs); `platform`, `tag-key`, `tag-value`, `tag:<key>` (API 3.0 only).",
             ))
-            .attr(Attribute::required("values", Type::list(Type::String)).describe("Values to match (exact)."));
+            .attr(Attribute::required("values", Type::list(Type::String)).describe(
+                "Values to match, as the DescribeImages document defines each filter: `image-id`, `image-type`, `tag-key`, \
+                 `tag-value` and `tag:<key>` match exactly; on API 3.0 `image-name` and `platform` match fuzzily (an image \
+                 whose name or platform contains the value matches: `image-name = \"Ubuntu\"` keeps every image with Ubuntu \
+                 in its name); on the legacy API `image-name` matches exactly.",
+            ));
         block.block("filter", Nesting::List, filter)
     }
 
@@ -192,9 +197,15 @@ impl ImageFamily for TencentImages {
             Attr::string("id", "image id, e.g. `img-pmqg1cw7`"),
             Attr::string("name", "image name"),
             Attr::string("os_name", "OS name as the API reports it (legacy: e.g. `centos7.9x86_64`; v3: e.g. `CentOS 7.9 64位`)"),
-            Attr::string("type", "image type: `PUBLIC_IMAGE`, `PRIVATE_IMAGE`, `SHARED_IMAGE` or `MARKET_IMAGE`"),
+            Attr::string("type", "image type: `PUBLIC_IMAGE`, `PRIVATE_IMAGE` or `SHARED_IMAGE`"),
             Attr::string("status", "image state, e.g. `NORMAL`"),
-            Attr::string("create_time", "creation time (RFC 3339)"),
+            Attr::string(
+                "create_time",
+                "creation time (RFC 3339); empty when the API does not know it. The legacy API reports public images as \
+                 created at `1970-01-01T00:00:00+00:00`, which means unknown, so they have none. On both APIs images \
+                 without a creation time are listed after every dated one (by id among themselves), and `most_recent` \
+                 picks one of them only when no dated image matches",
+            ),
             Attr::string("description", "image description"),
             Attr::string("creator", "creator (v3 `ImageCreator`, legacy `Creator`)"),
             Attr::string("architecture", "`x86_64`, `arm64` or `i386` (legacy: from the OS name suffix); empty when unknown"),

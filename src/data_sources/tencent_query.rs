@@ -9,13 +9,9 @@ use crate::cloud::tencent::{TencentApi, TencentFilter, TencentImageQuery, Tencen
 use crate::cty::{Path, PathStep, Value};
 use crate::provider::{attr_path, Diagnostic, Diagnostics};
 
-/// `image-type` values, in the API's spelling.
-pub const IMAGE_TYPES: &[&str] = &[
-    "PUBLIC_IMAGE",
-    "PRIVATE_IMAGE",
-    "SHARED_IMAGE",
-    "MARKET_IMAGE",
-];
+/// `image-type` values, in the API's spelling: the options of the DescribeImages document and the
+/// values of the SDK's `Image` model (there is no `MARKET_IMAGE`).
+pub const IMAGE_TYPES: &[&str] = &["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE"];
 /// Filter names both APIs accept.
 const LEGACY_FILTERS: &[&str] = &["image-id", "image-type", "image-name"];
 /// Filter names only API 3.0 accepts (besides `tag:<key>`).

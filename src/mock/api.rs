@@ -18,7 +18,8 @@ pub enum Api {
     Ucloud,
     /// Tencent legacy `/v2/index.php` (seed 003).
     TencentLegacy,
-    /// Tencent CVM API 3.0: POST `/` with `X-TC-Action`.
+    /// Tencent CVM API 3.0 at `/`: TC3-signed with `X-TC-Action` (POST JSON or GET query), or
+    /// signature v1 with `Action` and `SecretId` parameters (POST form or GET query).
     TencentV3,
 }
 
@@ -77,7 +78,7 @@ pub fn classify(req: &Incoming) -> Option<Shape> {
                         .ok()
                         .and_then(|v| v.get("Offset").and_then(|o| o.as_u64()))
                 } else {
-                    None
+                    param(&req.query_pairs(), "Offset").and_then(|o| o.parse().ok())
                 };
                 return Some(Shape {
                     api: Api::TencentV3,
@@ -86,8 +87,15 @@ pub fn classify(req: &Incoming) -> Option<Shape> {
                 });
             }
             let params = req.params();
+            // Tencent's signature v1 names the key `SecretId`; UCloud's requests carry `PublicKey`.
+            let api =
+                if param(&params, "SecretId").is_some() && param(&params, "PublicKey").is_none() {
+                    Api::TencentV3
+                } else {
+                    Api::Ucloud
+                };
             Some(Shape {
-                api: Api::Ucloud,
+                api,
                 action: param(&params, "Action").unwrap_or("").to_string(),
                 offset: param(&params, "Offset").and_then(|o| o.parse().ok()),
             })

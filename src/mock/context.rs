@@ -1,10 +1,12 @@
 //! What every API handler is given: the request as received, its shape, the request id, the time,
-//! the accepted credentials and the paging fault (if one applies). Knows nothing of any cloud.
+//! the accepted credentials, the paging fault (if one applies) and the response-shape mode. Knows
+//! nothing of any cloud.
 
 use super::api::Shape;
 use super::credentials::Credentials;
 use super::faults::{FaultKind, FaultRule};
 use super::request::Incoming;
+use super::shapes::Shapes;
 
 /// One request's context.
 pub struct Ctx<'a> {
@@ -16,6 +18,8 @@ pub struct Ctx<'a> {
     pub creds: &'a Credentials,
     /// The fault picked for this request, when it changes what the handler computes.
     pub fault: Option<&'a FaultRule>,
+    /// How the answer is shaped.
+    pub shapes: Shapes,
 }
 
 impl Ctx<'_> {

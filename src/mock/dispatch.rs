@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::body::to_bytes;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::api::{classify, Api, Shape};
@@ -15,7 +15,7 @@ use super::context::Ctx;
 use super::fault_replies;
 use super::faults::FaultKind;
 use super::log::{without_signature, LoggedRequest};
-use super::reply::request_id_header;
+use super::reply::{cloud_error, request_id_header};
 use super::request::{param, Incoming, MAX_BODY_BYTES};
 use super::state::Shared;
 use super::{baidu, tencent, ucloud};
@@ -40,8 +40,22 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         body,
     };
     let Some(shape) = classify(&req) else {
-        let msg = serde_json::json!({ "error": format!("no emulated API at {} {}", req.method, req.path) });
-        return (StatusCode::NOT_FOUND, axum::Json(msg)).into_response();
+        // Only Baidu's API is routed by path, so an unknown path gets BCE's error envelope
+        // ({code, message, requestId}; bce-python-sdk reads all three), as the BCC error page shows.
+        let request_id = shared.next_request_id();
+        let message = format!(
+            "The resource you requested does not exist: {} {}",
+            req.method, req.path
+        );
+        return cloud_error(
+            Api::BaiduImages,
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            &message,
+            &request_id,
+        )
+        .with_header("x-bce-request-id", request_id.clone())
+        .into_response();
     };
     let request_id = shared.next_request_id();
     let (latency, fault) = {
@@ -55,7 +69,7 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         tokio::time::sleep(Duration::from_millis(f.ms.unwrap_or(DEFAULT_SLOW_MS))).await;
     }
 
-    let mut reply = match fault
+    let reply = match fault
         .as_ref()
         .and_then(|f| fault_replies::replacement(f, shape.api, &request_id))
     {
@@ -68,6 +82,7 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
                 now: chrono::Utc::now().timestamp(),
                 creds: &shared.creds,
                 fault: fault.as_ref(),
+                shapes: shared.shapes,
             };
             let reply = match shape.api {
                 Api::BaiduImages | Api::BaiduSpecImages => baidu::handle(&ctx),
@@ -87,6 +102,7 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
             }
         }
     };
+    let mut reply = reply.json_for(shape.api);
     if let Some(name) = request_id_header(shape.api.cloud()) {
         reply.headers.push((name, request_id.clone()));
     }
@@ -119,8 +135,16 @@ fn logged_params(req: &Incoming, shape: &Shape) -> Vec<(String, String)> {
     match shape.api {
         Api::BaiduImages | Api::BaiduSpecImages => req.query_pairs(),
         Api::Ucloud | Api::TencentLegacy => without_signature(&req.params()),
-        Api::TencentV3 => {
+        // TC3 over POST carries a JSON body; TC3 over GET and signature v1 carry pairs.
+        Api::TencentV3 if req.method == Method::POST && req.form_pairs().is_empty() => {
             let mut p = tencent::v3::flatten(&req.body);
+            if let Some(region) = req.header("x-tc-region") {
+                p.push(("Region".into(), region.to_string()));
+            }
+            p
+        }
+        Api::TencentV3 => {
+            let mut p = without_signature(&req.params());
             if let Some(region) = req.header("x-tc-region") {
                 p.push(("Region".into(), region.to_string()));
             }
@@ -142,6 +166,7 @@ fn credential_id(req: &Incoming, shape: &Shape) -> Option<String> {
             .header("authorization")
             .and_then(|a| a.split("Credential=").nth(1))
             .and_then(|c| c.split('/').next())
-            .map(str::to_string),
+            .map(str::to_string)
+            .or_else(|| param(&req.params(), "SecretId").map(str::to_string)),
     }
 }

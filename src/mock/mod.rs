@@ -1,17 +1,21 @@
 //! A local emulator of the four cloud image APIs the provider calls, on one port of 127.0.0.1:
 //! Baidu BCC `GET /v2/image` and `GET /v2/image/getAvailableImagesBySpec`, UCloud `DescribeImage`
 //! (`/`, form or query), Tencent legacy `DescribeImages` (`/v2/index.php`) and Tencent CVM API 3.0
-//! `DescribeImages` (POST `/` with `X-TC-Action`). Requests are told apart by shape (`api`).
+//! `DescribeImages` (`/`: TC3 with `X-TC-Action` over POST or GET, or signature v1). Requests are
+//! told apart by shape (`api`).
 //!
 //! It serves deterministic catalogues (`catalogue`), verifies every signature from the request *as
 //! received* with the provider's own pure signers (`crate::cloud::*::sign*`), answers errors in each
-//! cloud's real shape, and injects faults on demand (`faults`; control API under `/_mock/`).
-//! Used by the provider's integration tests, the README demo and fault/soak tests.
+//! cloud's real shape, shapes answers as `shapes` says, and injects faults on demand (`faults`;
+//! control API under `/_mock/`). Used by the provider's integration tests, the README demo and
+//! fault/soak tests. Because it shares the provider's signers, it is judged by the clouds' official
+//! SDKs as well: `scripts/fidelity.sh` (the `fidelity/` suite).
 //!
 //! It must not know the provider's HTTP clients, retry logic or anything of Terraform: only the pure
 //! signers. Code map: `api` (classify) → `dispatch` (faults, log, route) → `baidu`, `ucloud`,
-//! `tencent` (verify, parse, answer) over `catalogue`; `reply` holds the clouds' error envelopes,
-//! `fault_replies` what faults send, `control` the `/_mock/` API.
+//! `tencent` (verify, parse, answer) over `catalogue`; `reply` holds the clouds' error envelopes and
+//! content types, `shapes` the response-shape modes, `fault_replies` what faults send, `control` the
+//! `/_mock/` API.
 //!
 //! Built-in credentials (more can be added, see [`MockConfig::credentials`]): Baidu
 //! `mock-baidu-ak`/`mock-baidu-sk`; UCloud `mock-ucloud-public`/`mock-ucloud-private`; Tencent
@@ -29,6 +33,7 @@ pub mod faults;
 pub mod log;
 pub mod reply;
 pub mod request;
+pub mod shapes;
 pub mod state;
 pub mod tencent;
 pub mod ucloud;
@@ -49,6 +54,7 @@ use tokio_util::sync::CancellationToken;
 pub use credentials::{Cloud, Credentials};
 pub use faults::{FaultConfig, FaultError, FaultKind, FaultRule, Target};
 pub use log::LoggedRequest;
+pub use shapes::Shapes;
 use state::Shared;
 
 /// How the emulator starts.
@@ -60,6 +66,8 @@ pub struct MockConfig {
     pub faults: FaultConfig,
     /// Accepted key pairs (default: the built-in test credentials).
     pub credentials: Credentials,
+    /// How answers are shaped (default: every official field with a value of its type).
+    pub shapes: Shapes,
 }
 
 /// The emulator's router over its state.
@@ -76,7 +84,11 @@ pub async fn serve(
     config: MockConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let shared = Arc::new(Shared::new(config.credentials, config.faults));
+    let shared = Arc::new(Shared::new(
+        config.credentials,
+        config.faults,
+        config.shapes,
+    ));
     axum::serve(listener, router(shared))
         .with_graceful_shutdown(shutdown)
         .await
@@ -100,7 +112,11 @@ impl MockServer {
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config.credentials, config.faults));
+        let shared = Arc::new(Shared::new(
+            config.credentials,
+            config.faults,
+            config.shapes,
+        ));
         let stop = CancellationToken::new();
         let signal = stop.clone();
         let app = router(shared.clone());

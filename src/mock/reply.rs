@@ -17,6 +17,20 @@ pub enum ReplyBody {
     Stream(Body, &'static str),
 }
 
+/// The content type of JSON answers, unless the API sends another (see [`json_content_type`]).
+pub const JSON: &str = "application/json;charset=UTF-8";
+
+/// The Content-Type of an API's JSON answers. Tencent sends exactly `application/json`, which is what
+/// tencentcloud-sdk-python requires before it reads `Response.Error` (under any other type an error
+/// reply passes for an empty success). Baidu sends `application/json;charset=UTF-8` (the response
+/// samples of seeds 000 and 001); UCloud's SDKs decode whatever comes.
+pub fn json_content_type(api: Api) -> &'static str {
+    match api.cloud() {
+        Cloud::Tencent => "application/json",
+        Cloud::Baidu | Cloud::Ucloud => JSON,
+    }
+}
+
 /// One answer of an emulated API.
 pub struct Reply {
     pub status: StatusCode,
@@ -33,10 +47,19 @@ impl Reply {
         let bytes = serde_json::to_vec(value).unwrap_or_default();
         Reply {
             status,
-            body: ReplyBody::Bytes(Bytes::from(bytes), "application/json;charset=UTF-8"),
+            body: ReplyBody::Bytes(Bytes::from(bytes), JSON),
             headers: Vec::new(),
             code,
         }
+    }
+
+    /// The same answer, its JSON content type the one `api` sends (other content types are kept).
+    pub fn json_for(mut self, api: Api) -> Reply {
+        let (ReplyBody::Bytes(_, ct) | ReplyBody::Stream(_, ct)) = &mut self.body;
+        if *ct == JSON {
+            *ct = json_content_type(api);
+        }
+        self
     }
 
     pub fn with_header(mut self, name: &'static str, value: String) -> Reply {

@@ -7,11 +7,13 @@ use std::sync::{Mutex, MutexGuard};
 use super::credentials::Credentials;
 use super::faults::FaultConfig;
 use super::log::RequestLog;
+use super::shapes::Shapes;
 
 /// One emulator's state.
 #[derive(Debug)]
 pub struct Shared {
     pub creds: Credentials,
+    pub shapes: Shapes,
     faults: Mutex<FaultConfig>,
     log: Mutex<RequestLog>,
     counter: AtomicU64,
@@ -24,10 +26,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub fn new(creds: Credentials, faults: FaultConfig) -> Shared {
+    pub fn new(creds: Credentials, faults: FaultConfig, shapes: Shapes) -> Shared {
         let boot = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64;
         Shared {
             creds,
+            shapes,
             faults: Mutex::new(faults),
             log: Mutex::new(RequestLog::default()),
             counter: AtomicU64::new(0),

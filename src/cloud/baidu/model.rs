@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::cloud::wire::{lenient_bool, lenient_i64, lenient_string, parse_time, text, Text};
+use crate::cloud::wire::{
+    known_time, lenient_bool, lenient_i64, lenient_string, parse_time, text, Text,
+};
 
 /// The envelope shared by `GET /v2/image` and `GET /v2/image/getAvailableImagesBySpec`.
 #[derive(Debug, Deserialize)]
@@ -130,7 +132,7 @@ impl ImageModel {
             os_build: text(self.os_build),
             os_arch: text(self.os_arch),
             status: text(self.status),
-            create_time: self.create_time.as_deref().and_then(parse_time),
+            create_time: known_time(self.create_time.as_deref().and_then(parse_time)),
             description: text(self.desc),
         })
     }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::cloud::wire::{lenient_i64, lenient_string, parse_time, text, Text};
+use crate::cloud::wire::{known_time, lenient_i64, lenient_string, parse_time, text, Text};
 
 /// Any body either API may send: `{"Response": {...}}`, or the legacy `{"code","message","codeDesc"}`.
 #[derive(Debug, Deserialize)]
@@ -100,10 +100,12 @@ pub struct TencentImage {
     pub id: Text,
     pub name: Text,
     pub os_name: Text,
-    /// PUBLIC_IMAGE, PRIVATE_IMAGE, SHARED_IMAGE, MARKET_IMAGE.
+    /// PUBLIC_IMAGE, PRIVATE_IMAGE or SHARED_IMAGE.
     pub image_type: Text,
     /// v3 `ImageState` / legacy `ImageStatus` (e.g. NORMAL).
     pub status: Text,
+    /// `None` when the API does not know it (absent, unparsable, or the epoch the legacy API reports
+    /// for public images).
     pub create_time: Option<DateTime<Utc>>,
     pub description: Text,
     pub creator: Text,
@@ -136,7 +138,7 @@ impl WireImage {
             name: text(self.image_name),
             image_type: text(self.image_type),
             status: first(self.image_state, self.image_status),
-            create_time: parse_time(&created),
+            create_time: known_time(parse_time(&created)),
             description: text(self.image_description),
             creator: first(self.image_creator, self.creator),
             architecture,
@@ -208,7 +210,8 @@ mod tests {
                 os_name: "centos6.6x86_32".into(),
                 image_type: "PUBLIC_IMAGE".into(),
                 status: "NORMAL".into(),
-                create_time: parse_time("1970-01-01T00:00:00Z"),
+                // The epoch means the API does not know.
+                create_time: None,
                 description: "Centos 6.6 32-bit".into(),
                 creator: "PUBLIC".into(),
                 architecture: "i386".into(),

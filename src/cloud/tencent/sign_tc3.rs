@@ -1,8 +1,10 @@
 //! Tencent Cloud API 3.0 `TC3-HMAC-SHA256` signing, as tencentcloud-sdk-go computes it: canonical
 //! request → string to sign → HMAC key chain (date, service, `tc3_request`) → hex signature.
 //!
-//! Pure: the timestamp is an input and the clock is never read. The SDK always signs exactly
-//! `content-type;host`, and so does this module. No HTTP, no Terraform.
+//! Pure: the timestamp is an input and the clock is never read. The SDKs sign exactly
+//! `content-type;host`, and so does [`authorization`]; the signing document requires those two and
+//! allows more (its own example adds `x-tc-action`), which [`canonical_request_over`] builds for a
+//! server that must check whatever `SignedHeaders` names. No HTTP, no Terraform.
 
 use chrono::DateTime;
 
@@ -48,13 +50,36 @@ pub fn authorization(input: &Tc3Input) -> String {
 
 /// `METHOD\n/\nquery\ncontent-type:..\nhost:..\n\ncontent-type;host\nhex(sha256(payload))`.
 pub fn canonical_request(input: &Tc3Input) -> String {
-    format!(
-        "{}\n/\n{}\ncontent-type:{}\nhost:{}\n\n{SIGNED_HEADERS}\n{}",
-        input.method.to_ascii_uppercase(),
+    canonical_request_over(
+        input.method,
         input.canonical_query,
-        input.content_type,
-        input.host,
-        sha256_hex(input.payload)
+        &[("content-type", input.content_type), ("host", input.host)],
+        input.payload,
+    )
+}
+
+/// The canonical request over any signed headers, given as `(name, value)` in `SignedHeaders` order:
+/// `METHOD\n/\nquery\nname:value\n…\n\nname;…\nhex(sha256(payload))`. Names are lower-cased and values
+/// trimmed here; lower-casing the values too, as the signing document asks, is the caller's choice (the
+/// SDKs send them lower-case already and do not change them).
+pub fn canonical_request_over(
+    method: &str,
+    canonical_query: &str,
+    headers: &[(&str, &str)],
+    payload: &[u8],
+) -> String {
+    let mut canonical_headers = String::new();
+    let mut names = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let name = name.trim().to_ascii_lowercase();
+        canonical_headers.push_str(&format!("{name}:{}\n", value.trim()));
+        names.push(name);
+    }
+    format!(
+        "{}\n/\n{canonical_query}\n{canonical_headers}\n{}\n{}",
+        method.to_ascii_uppercase(),
+        names.join(";"),
+        sha256_hex(payload)
     )
 }
 
@@ -191,6 +216,39 @@ mod tests {
         assert_eq!(
             sha256_hex(cr.as_bytes()),
             "91c9c192c14460df6c1ffc69e34e6c5e90708de2a6d282cccf957dbf1aa7f3a7"
+        );
+    }
+
+    #[test]
+    fn more_signed_headers() {
+        // The signing document's own example signs x-tc-action too, its value lower-cased.
+        let input = post(SK);
+        let cr = canonical_request_over(
+            "POST",
+            "",
+            &[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("host", HOST),
+                ("x-tc-action", "describeinstances"),
+            ],
+            input.payload,
+        );
+        assert_eq!(
+            cr,
+            format!(
+                "POST\n/\n\ncontent-type:application/json; charset=utf-8\nhost:{HOST}\n\
+                 x-tc-action:describeinstances\n\ncontent-type;host;x-tc-action\n{}",
+                sha256_hex(input.payload)
+            )
+        );
+        assert_eq!(
+            canonical_request_over(
+                "post",
+                "",
+                &[("content-type", input.content_type), ("host", HOST)],
+                input.payload
+            ),
+            canonical_request(&input)
         );
     }
 

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::cloud::wire::{from_unix, lenient_i64, lenient_string, lenient_strings, text, Text};
+use crate::cloud::wire::{
+    from_unix, known_time, lenient_i64, lenient_string, lenient_strings, text, Text,
+};
 
 /// The `DescribeImage` response (success and error share it).
 #[derive(Debug, Deserialize)]
@@ -123,7 +125,7 @@ impl UHostImageSet {
             links: text(self.links),
             status: text(self.state),
             description: text(self.image_description),
-            create_time: self.create_time.and_then(from_unix),
+            create_time: known_time(self.create_time.and_then(from_unix)),
             size: self.image_size.unwrap_or(0),
             minimal_cpu: text(self.minimal_cpu),
             maintain_eol: text(self.maintain_eol),

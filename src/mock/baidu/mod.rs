@@ -8,10 +8,12 @@ use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::api::Api;
+use super::catalogue::rng::rfc3339_z;
 use super::catalogue::{self, BaiduRecord, BAIDU_IMAGE_TYPES};
 use super::context::Ctx;
 use super::reply::{cloud_error, Reply};
 use super::request::param;
+use super::shapes::Shapes;
 
 /// `maxKeys` of `GET /v2/image`: default and maximum (larger values are clamped, as echoed back).
 pub const LIST_MAX_KEYS: usize = 1000;
@@ -83,8 +85,9 @@ fn list_images(
         .filter(|r| name.is_none_or(|n| r.name.contains(n)))
         .collect();
     let (page, next) = marker_page(&images, |r| &r.id, marker, max_keys, ctx.repeat_marker())?;
-    let images: Vec<Value> = page.iter().map(|r| image_model(r)).collect();
-    Ok(envelope(marker, max_keys, next, images))
+    let echo = marker.or(page.first().map(|r| r.id.as_str()));
+    let images: Vec<Value> = page.iter().map(|r| image_model(r, ctx.shapes)).collect();
+    Ok(envelope(echo, max_keys, next, images))
 }
 
 fn spec_images(
@@ -105,8 +108,9 @@ fn spec_images(
         .filter(|r| os.is_none_or(|o| r.os_name.eq_ignore_ascii_case(o)))
         .collect();
     let (page, next) = marker_page(&images, |r| &r.id, marker, max_keys, ctx.repeat_marker())?;
+    let echo = marker.or(page.first().map(|r| r.id.as_str()));
     let images: Vec<Value> = page.iter().map(|r| system_image_model(r)).collect();
-    Ok(envelope(marker, max_keys, next, images))
+    Ok(envelope(echo, max_keys, next, images))
 }
 
 fn max_keys(raw: Option<&str>, default: usize, max: usize) -> Result<usize, Invalid> {
@@ -157,7 +161,9 @@ fn marker_page<'a, T>(
     Ok((page, next))
 }
 
-/// `{marker, isTruncated, nextMarker (absent on the last page), maxKeys, images}`.
+/// `{marker, isTruncated, nextMarker (absent on the last page), maxKeys, images}`. `marker` echoes the
+/// request's, or names the page's first image when the request had none (as the samples of seeds 000
+/// and 001 do); an empty answer to a request without one echoes an empty marker.
 fn envelope(
     marker: Option<&str>,
     max_keys: usize,
@@ -176,9 +182,39 @@ fn envelope(
     v
 }
 
-/// `ImageModel` (seed 001).
-pub fn image_model(r: &BaiduRecord) -> Value {
-    json!({
+/// `ImageModel` (seed 001) with every field of bce-sdk-go's model and the BCC API appendix:
+/// `specialVersion`, `package`, `encrypted`, `minDiskGb`, the deprecated `diskSize` and
+/// `ephemeralSize`, `shareToUserNumLimit`, `sharedToUserNum` and the data-disk `snapshots`
+/// (`SnapshotModel`). With [`Shapes::Real`], an absent description is `desc: null` (as seed 001's
+/// sample), the snapshots' times are `null`, and two fields no client knows come along.
+pub fn image_model(r: &BaiduRecord, shapes: Shapes) -> Value {
+    let real = shapes.real();
+    let snapshots: Vec<Value> = r
+        .snapshots
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id,
+                "name": s.name,
+                "sizeInGB": s.size_in_gb,
+                "createTime": if real { Value::Null } else { json!(rfc3339_z(s.created)) },
+                "status": "Available",
+                "createMethod": "manual",
+                "volumeId": s.volume_id,
+                "desc": if real { Value::Null } else { json!("") },
+                "expireTime": if real { Value::Null } else { json!("") },
+                "package": true,
+                "templateId": r.id,
+                "insnapId": "",
+                "encrypted": r.encrypted,
+            })
+        })
+        .collect();
+    let desc = match r.desc.as_deref() {
+        Some("") | None if real => Value::Null,
+        other => json!(other),
+    };
+    let mut v = json!({
         "id": r.id,
         "createTime": r.create_time,
         "name": r.name,
@@ -190,9 +226,22 @@ pub fn image_model(r: &BaiduRecord) -> Value {
         "osArch": r.os_arch,
         "osLang": r.os_lang,
         "status": r.status,
-        "desc": r.desc,
-        "specialVersion": "",
-    })
+        "desc": desc,
+        "specialVersion": r.special_version,
+        "package": r.package,
+        "encrypted": r.encrypted,
+        "minDiskGb": r.min_size_gib,
+        "diskSize": r.min_size_gib,
+        "ephemeralSize": 0,
+        "shareToUserNumLimit": r.share_to_user_num_limit,
+        "sharedToUserNum": r.shared_to_user_num,
+        "snapshots": snapshots,
+    });
+    if let (true, Some(obj)) = (real, v.as_object_mut()) {
+        obj.insert("imageVersion".into(), Value::Null);
+        obj.insert("bootMode".into(), json!({ "uefi": false }));
+    }
+    v
 }
 
 /// `SystemImageModel` (seed 000).

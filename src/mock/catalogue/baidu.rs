@@ -19,7 +19,7 @@ pub struct BaiduRecord {
     pub os_arch: &'static str,
     /// `ENG` or `CHS`.
     pub os_lang: &'static str,
-    /// Available, Creating, CreatedFailed, NotAvailable.
+    /// Available, Creating, CreateFailed, NotAvailable (bce-sdk-go's `ImageStatus` values).
     pub status: &'static str,
     /// Unix seconds; several images share a second on purpose (id tie-breaks).
     pub created: i64,
@@ -27,8 +27,29 @@ pub struct BaiduRecord {
     pub create_time: String,
     /// `desc`; `None` is sent as JSON null, as in the seed.
     pub desc: Option<String>,
-    /// `minSizeInGiB` of the spec API.
+    /// `minSizeInGiB` of the spec API; also `minDiskGb` and the deprecated `diskSize`.
     pub min_size_gib: u32,
+    /// `specialVersion`: empty, or e.g. `financial_safty` for hardened builds.
+    pub special_version: &'static str,
+    /// `package`: a "big image" that brings data-disk snapshots along (`snapshots`).
+    pub package: bool,
+    pub encrypted: bool,
+    /// `snapshots`: the data disks of a package image.
+    pub snapshots: Vec<BaiduSnapshot>,
+    /// `shareToUserNumLimit` / `sharedToUserNum` (custom images only; 0 elsewhere).
+    pub share_to_user_num_limit: u32,
+    pub shared_to_user_num: u32,
+}
+
+/// One `SnapshotModel` of a package image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaiduSnapshot {
+    pub id: String,
+    pub name: String,
+    pub size_in_gb: u32,
+    /// Unix seconds (`createTime`).
+    pub created: i64,
+    pub volume_id: String,
 }
 
 /// An instance spec and the public images that run on it, in API order.
@@ -220,7 +241,7 @@ pub(crate) fn build() -> (Vec<BaiduRecord>, Vec<BaiduSpec>) {
             let mut r = record(rng, seen, name, ty, os, created, desc);
             r.status = match rng.below(40) {
                 0 => "Creating",
-                1 => "CreatedFailed",
+                1 => "CreateFailed",
                 2 => "NotAvailable",
                 _ => "Available",
             };
@@ -238,6 +259,30 @@ pub(crate) fn build() -> (Vec<BaiduRecord>, Vec<BaiduSpec>) {
         let (t, s) = (images[i - 1].created, images[i - 1].create_time.clone());
         images[i].created = t;
         images[i].create_time = s;
+    }
+    // Fields derived from what is already drawn (no further random draws, so the rest stays put).
+    for (i, r) in images.iter_mut().enumerate() {
+        let custom = r.image_type.ends_with("Custom");
+        r.encrypted = custom && i % 13 == 0;
+        if custom {
+            r.share_to_user_num_limit = 10;
+            r.shared_to_user_num = (i % 4) as u32;
+        }
+        if custom && i % 17 == 0 {
+            r.package = true;
+            r.snapshots = (0..1 + i % 2)
+                .map(|d| BaiduSnapshot {
+                    id: format!("s-{}{d}", &r.id[2..]),
+                    name: format!("{}-data{d}", r.id),
+                    size_in_gb: 50 * (d as u32 + 1),
+                    created: r.created,
+                    volume_id: format!("v-{}{d}", &r.id[2..]),
+                })
+                .collect();
+        }
+        if r.image_type == "System" && r.os_name == "CentOS" && i % 9 == 0 {
+            r.special_version = "financial_safty";
+        }
     }
     rng.shuffle(&mut images);
     let specs = specs(&images);
@@ -281,6 +326,12 @@ fn record(
         create_time: rfc3339_z(created),
         desc,
         min_size_gib: if os_type == "windows" { 40 } else { 20 },
+        special_version: "",
+        package: false,
+        encrypted: false,
+        snapshots: Vec::new(),
+        share_to_user_num_limit: 0,
+        shared_to_user_num: 0,
     }
 }
 

@@ -10,9 +10,11 @@ mod ucloud;
 
 use std::sync::OnceLock;
 
-pub use baidu::{BaiduRecord, BaiduSpec, BAIDU_IMAGE_TYPES};
+pub use baidu::{BaiduRecord, BaiduSnapshot, BaiduSpec, BAIDU_IMAGE_TYPES};
 pub use bulk::{TENCENT_BULK_IMAGES, TENCENT_BULK_REGION};
-pub use tencent::{TencentRecord, TENCENT_INSTANCE_TYPES, TENCENT_OWNER_UIN, TENCENT_REGIONS};
+pub use tencent::{
+    TencentRecord, TENCENT_INSTANCE_TYPES, TENCENT_OWNER_UIN, TENCENT_REGIONS, TENCENT_VENDOR_UIN,
+};
 pub use ucloud::{UCloudRecord, UCLOUD_DEFAULT_PROJECT, UCLOUD_OTHER_PROJECT, UCLOUD_REGIONS};
 
 static BAIDU: OnceLock<(Vec<BaiduRecord>, Vec<BaiduSpec>)> = OnceLock::new();
@@ -142,14 +144,22 @@ mod tests {
         let all = tencent();
         assert!(all.iter().filter(|r| r.region == "ap-guangzhou").count() >= 250);
         assert!(!all.iter().any(|r| r.region == "ap-nanjing"));
-        for t in [
-            "PUBLIC_IMAGE",
-            "PRIVATE_IMAGE",
-            "SHARED_IMAGE",
-            "MARKET_IMAGE",
-        ] {
+        // Only the values of the SDK's `Image` model.
+        for t in ["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE"] {
             assert!(all.iter().any(|r| r.image_type == t), "{t}");
         }
+        assert!(all.iter().all(|r| matches!(
+            r.image_type,
+            "PUBLIC_IMAGE" | "PRIVATE_IMAGE" | "SHARED_IMAGE"
+        )));
+        for s in ["OFFICIAL", "CREATE_IMAGE", "EXTERNAL_IMPORT"] {
+            assert!(all.iter().any(|r| r.image_source == s), "{s}");
+        }
+        for l in ["TencentCloud", "BYOL"] {
+            assert!(all.iter().any(|r| r.license_type == l), "{l}");
+        }
+        assert!(all.iter().any(|r| r.image_deprecated));
+        assert!(all.iter().any(|r| !r.image_family.is_empty()));
         for a in ["x86_64", "arm", "i386"] {
             assert!(all.iter().any(|r| r.architecture == a), "{a}");
         }

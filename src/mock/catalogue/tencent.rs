@@ -12,7 +12,7 @@ pub struct TencentRecord {
     pub os_name: String,
     /// Legacy `ImageOsName`, e.g. `centos7.9x86_64` (suffix `x86_64`, `x86_32` or `aarch64`).
     pub legacy_os_name: String,
-    /// PUBLIC_IMAGE, PRIVATE_IMAGE, SHARED_IMAGE or MARKET_IMAGE.
+    /// PUBLIC_IMAGE, PRIVATE_IMAGE or SHARED_IMAGE (the values of the SDK's `Image` model).
     pub image_type: &'static str,
     pub created: i64,
     /// `CreatedTime` / `ImageCreateTime`: `2020-09-22T00:00:00+00:00`.
@@ -28,10 +28,15 @@ pub struct TencentRecord {
     pub platform: &'static str,
     /// API 3.0 `ImageCreator`: an account uin for private/shared images, empty otherwise.
     pub image_creator: String,
-    /// OFFICIAL, CREATE or EXTERNAL_IMPORT.
+    /// OFFICIAL, CREATE_IMAGE or EXTERNAL_IMPORT.
     pub image_source: &'static str,
     pub sync_percent: u32,
     pub is_support_cloudinit: bool,
+    /// `TencentCloud` or `BYOL` (bring your own licence: some imported images).
+    pub license_type: &'static str,
+    /// The image family of a custom image, empty when it has none.
+    pub image_family: String,
+    pub image_deprecated: bool,
     pub tags: Vec<(String, String)>,
     /// Instance families (the part of an instance type before the dot) the image runs on.
     pub instance_families: Vec<&'static str>,
@@ -74,6 +79,8 @@ pub const TENCENT_INSTANCE_TYPES: &[&str] = &[
 
 /// The account uin that owns private images.
 pub const TENCENT_OWNER_UIN: &str = "100012345678";
+/// The account of a marketplace vendor that shares its images (WordPress, Docker CE, …) with this one.
+pub const TENCENT_VENDOR_UIN: &str = "100087654321";
 
 const X86_FAMILIES: &[&str] = &["S5", "S6", "SA2", "SA3", "GN7", "GN10Xp"];
 const ARM_FAMILIES: &[&str] = &["SR1"];
@@ -278,6 +285,8 @@ pub(crate) fn build() -> Vec<TencentRecord> {
                     };
                     r.image_size = if platform == "Windows" { 50 } else { 20 };
                     r.is_support_cloudinit = platform != "Windows";
+                    // Public images of an OS past its end of life are marked deprecated.
+                    r.image_deprecated = version == "6.10";
                     imgs.push(r.clone());
                     if arch == "x86_64"
                         && b == 0
@@ -303,12 +312,13 @@ pub(crate) fn build() -> Vec<TencentRecord> {
             r.created_time = rfc3339_offset(r.created);
             let app = rng.pick(APPS);
             let kind = rng.below(10);
+            let vendor = kind >= 8;
             (r.image_type, r.image_creator, r.image_source) = match kind {
                 0..=5 => (
                     "PRIVATE_IMAGE",
                     TENCENT_OWNER_UIN.to_string(),
                     if rng.chance(85) {
-                        "CREATE"
+                        "CREATE_IMAGE"
                     } else {
                         "EXTERNAL_IMPORT"
                     },
@@ -316,18 +326,30 @@ pub(crate) fn build() -> Vec<TencentRecord> {
                 6 | 7 => (
                     "SHARED_IMAGE",
                     format!("1000{:08}", rng.below(100_000_000)),
-                    "CREATE",
+                    "CREATE_IMAGE",
                 ),
-                _ => ("MARKET_IMAGE", String::new(), "OFFICIAL"),
+                // Marketplace software, shared by its vendor (the SDK's model knows no other type).
+                _ => (
+                    "SHARED_IMAGE",
+                    TENCENT_VENDOR_UIN.to_string(),
+                    "CREATE_IMAGE",
+                ),
             };
-            r.image_name = match (r.image_type, i % 4) {
-                ("MARKET_IMAGE", _) => format!(
+            if r.image_source == "EXTERNAL_IMPORT" && i % 3 == 0 {
+                r.license_type = "BYOL";
+            }
+            r.image_deprecated = false;
+            r.image_name = match (vendor, i % 4) {
+                (true, _) => format!(
                     "{} (Marketplace) {i}",
                     rng.pick(&["WordPress", "宝塔Linux面板", "Docker CE", "LNMP"])
                 ),
                 (_, 0) => format!("{app}-v{}.{}", rng.below(5), rng.below(20)),
                 (_, 1) => format!("{app}+agent [{}]", rng.below(100)),
-                (_, 2) => format!("{app}.prod.{i}"),
+                (_, 2) => {
+                    r.image_family = format!("{app}-prod");
+                    format!("{app}.prod.{i}")
+                }
                 _ => format!("{app} (golden) {i}"),
             };
             r.image_description = if rng.chance(40) {
@@ -396,6 +418,9 @@ fn blank(
         image_source: "OFFICIAL",
         sync_percent: 100,
         is_support_cloudinit: true,
+        license_type: "TencentCloud",
+        image_family: String::new(),
+        image_deprecated: false,
         tags: Vec::new(),
         instance_families: Vec::new(),
     }

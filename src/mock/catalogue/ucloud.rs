@@ -38,6 +38,13 @@ pub struct UCloudRecord {
     pub supported_gpu_types: Vec<&'static str>,
     pub scene_categories: Vec<&'static str>,
     pub primary_software: String,
+    /// Data-disk snapshots a custom image was made with (`DataSnapshotIds`).
+    pub data_snapshot_ids: Vec<String>,
+    /// The business group (`Tag`) of a custom image; empty for public ones.
+    pub tag: &'static str,
+    /// `PriceSet` when asked for: `(ChargeType, Price, OriginalPrice)` in yuan, two decimals. Market
+    /// images cost something; the others are free (prices of 0).
+    pub prices: Vec<(&'static str, f64, f64)>,
 }
 
 /// Regions and their zones. `us-ws` is a known region that has no image at all.
@@ -238,6 +245,31 @@ pub(crate) fn build() -> Vec<UCloudRecord> {
         rng.shuffle(&mut base);
         out.extend(base);
     }
+    // Fields derived from what is already drawn (no further random draws, so the rest stays put).
+    for (i, r) in out.iter_mut().enumerate() {
+        if r.image_type == "Custom" {
+            r.tag = "Default";
+            if i % 5 == 0 {
+                r.data_snapshot_ids = vec![format!("snapshot-{}", &r.image_id[7..])];
+            }
+        }
+        let seed: u32 = r.image_id.bytes().map(u32::from).sum();
+        let monthly = if r.image_type == "Business" {
+            f64::from(20 + seed % 80) + 0.5
+        } else {
+            0.0
+        };
+        let cents = |v: f64| (v * 100.0).round() / 100.0;
+        r.prices = vec![
+            ("Month", monthly, cents(monthly * 1.25)),
+            ("Year", cents(monthly * 10.0), cents(monthly * 12.5)),
+            (
+                "Dynamic",
+                cents(monthly / 720.0),
+                cents(monthly * 1.25 / 720.0),
+            ),
+        ];
+    }
     out
 }
 
@@ -279,5 +311,8 @@ fn blank(
         supported_gpu_types: Vec::new(),
         scene_categories: Vec::new(),
         primary_software: String::new(),
+        data_snapshot_ids: Vec::new(),
+        tag: "",
+        prices: Vec::new(),
     }
 }

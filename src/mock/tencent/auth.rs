@@ -3,7 +3,7 @@
 //! `Authorization` header). Knows nothing of catalogues, filters or paging.
 
 use crate::cloud::tencent::sign_tc3::{
-    authorization, utc_date, Tc3Input, ALGORITHM, SIGNED_HEADERS,
+    canonical_request_over, signature as tc3_signature, string_to_sign, utc_date, ALGORITHM,
 };
 use crate::cloud::tencent::sign_v1::{signature, SignatureMethod};
 use crate::mock::baidu::auth::constant_time_eq;
@@ -134,28 +134,35 @@ pub fn verify_tc3(req: &Incoming, creds: &Credentials, now: i64) -> Result<Strin
         )
     })?;
     check_time(ts, now)?;
-    // The provider's signer (like the official SDK) signs exactly content-type;host.
-    if !signed_headers.eq_ignore_ascii_case(SIGNED_HEADERS)
-        || *date != utc_date(ts)
-        || *service != "cvm"
-    {
+    // The canonical request is rebuilt from whatever SignedHeaders names; the signing document requires
+    // content-type and host among them.
+    let names: Vec<String> = signed_headers
+        .split(';')
+        .map(|n| n.trim().to_ascii_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let named = |n: &str| names.iter().any(|x| x == n);
+    if !named("content-type") || !named("host") || *date != utc_date(ts) || *service != "cvm" {
         return Err(mismatch());
     }
-    let input = Tc3Input {
-        method: req.method.as_str(),
-        host: req.host(),
-        canonical_query: &req.raw_query,
-        content_type: req.header("content-type").unwrap_or(""),
-        payload: &req.body,
-        service,
-        timestamp: ts,
-        secret_id: id,
-        secret_key: key,
-    };
-    let expected = authorization(&input);
-    let expected_sig = expected.rsplit("Signature=").next().unwrap_or("");
-    if !constant_time_eq(expected_sig.as_bytes(), sig.as_bytes()) {
-        return Err(mismatch());
+    let values: Vec<String> = names
+        .iter()
+        .map(|n| req.header(n).unwrap_or("").trim().to_string())
+        .collect();
+    // Values as sent (what the SDKs sign), then lower-cased (what the signing document describes).
+    for lower in [false, true] {
+        let headers: Vec<(&str, String)> = names
+            .iter()
+            .zip(&values)
+            .map(|(n, v)| (n.as_str(), if lower { v.to_lowercase() } else { v.clone() }))
+            .collect();
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let canonical =
+            canonical_request_over(req.method.as_str(), &req.raw_query, &headers, &req.body);
+        let expected = tc3_signature(key, ts, service, &string_to_sign(ts, service, &canonical));
+        if constant_time_eq(expected.as_bytes(), sig.as_bytes()) {
+            return Ok(id.to_string());
+        }
     }
-    Ok(id.to_string())
+    Err(mismatch())
 }

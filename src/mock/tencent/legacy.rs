@@ -149,13 +149,22 @@ pub fn parse(params: &[(String, String)]) -> Result<Query, ApiError> {
     Ok(q)
 }
 
-/// The legacy image shape (seed 003).
+/// What the legacy API reports as the creation time of public images (seed 003's sample): the Unix
+/// epoch, i.e. it does not know.
+pub const UNKNOWN_TIME: &str = "1970-01-01T00:00:00+00:00";
+
+/// The legacy image shape (seed 003). Public images carry [`UNKNOWN_TIME`], as the seed's sample does.
 pub fn image(r: &TencentRecord) -> Value {
+    let created = if r.image_type == "PUBLIC_IMAGE" {
+        UNKNOWN_TIME
+    } else {
+        r.created_time.as_str()
+    };
     json!({
         "ImageId": r.image_id,
         "ImageOsName": r.legacy_os_name,
         "ImageType": r.image_type,
-        "ImageCreateTime": r.created_time,
+        "ImageCreateTime": created,
         "ImageStatus": r.image_state,
         "ImageName": r.image_name,
         "ImageDescription": r.image_description,

@@ -95,7 +95,7 @@ pub fn run(query: &Query, region: &str, flavor: Flavor, shrink: usize) -> Result
             query
                 .filters
                 .iter()
-                .all(|(name, values)| filter_matches(r, name, values))
+                .all(|(name, values)| filter_matches(r, name, values, flavor))
         })
         .filter(|r| query.instance_type.as_deref().is_none_or(|t| r.runs_on(t)))
         .collect();
@@ -199,14 +199,20 @@ fn validate(q: &Query, flavor: Flavor) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// One filter: values are OR-ed (filters are AND-ed by the caller). `image-name` is an exact match.
-fn filter_matches(r: &TencentRecord, name: &str, values: &[String]) -> bool {
+/// One filter: values are OR-ed (filters are AND-ed by the caller). As the DescribeImages document
+/// says: on API 3.0 `image-name` and `platform` match fuzzily, which the emulator takes as the value
+/// anywhere in the field (case counts: the document does not say it does not, and `CentOS` then keeps
+/// out `TencentOS`); `image-id`, `image-type` and the tag filters match exactly. Seed 003 (the legacy
+/// API) calls `image-name` a plain filter by name: exact there.
+fn filter_matches(r: &TencentRecord, name: &str, values: &[String], flavor: Flavor) -> bool {
     let any = |field: &str| values.iter().any(|v| v == field);
+    let fuzzy = |field: &str| values.iter().any(|v| field.contains(v.as_str()));
     match name {
         "image-id" => any(&r.image_id),
         "image-type" => any(r.image_type),
+        "image-name" if flavor == Flavor::V3 => fuzzy(&r.image_name),
         "image-name" => any(&r.image_name),
-        "platform" => any(r.platform),
+        "platform" => fuzzy(r.platform),
         "tag-key" => r.tags.iter().any(|(k, _)| any(k)),
         "tag-value" => r.tags.iter().any(|(_, v)| any(v)),
         _ => match name.strip_prefix("tag:") {

@@ -1,14 +1,19 @@
-//! Tencent CVM API 3.0 `DescribeImages`: POST `/` with `X-TC-Action`, a JSON body and a
-//! TC3-HMAC-SHA256 `Authorization`. Parses the wire format and shapes the answer; the rules live in
+//! Tencent CVM API 3.0 `DescribeImages` at `/`, in each form the API serves (and
+//! tencentcloud-sdk-python sends): TC3-HMAC-SHA256 with `X-TC-Action` over POST with a JSON body or
+//! GET with the parameters in the query, and signature v1 (`Action`, `SecretId`, `Signature`
+//! parameters) over POST form or GET. Parses the wire format and shapes the answer; the rules live in
 //! the parent module.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 
-use super::{auth, check_region, run, ApiError, Flavor, Query, VERSION};
+use super::{auth, check_region, legacy, run, ApiError, Flavor, Query, VERSION};
+use crate::mock::catalogue::rng::rfc3339_z;
 use crate::mock::catalogue::TencentRecord;
 use crate::mock::context::Ctx;
 use crate::mock::reply::{cloud_error, Reply};
+use crate::mock::request::param;
+use crate::mock::shapes::Shapes;
 
 const BODY_KEYS: &[&str] = &[
     "ImageIds",
@@ -27,16 +32,63 @@ pub fn handle(ctx: &Ctx) -> Reply {
     }
 }
 
-fn answer(ctx: &Ctx) -> Result<Value, ApiError> {
-    if ctx.req.method != Method::POST {
+/// The request's action, version, region and business parameters (parsed, but checked only after
+/// the others, as before), once its signature checked out.
+struct Request {
+    action: Option<String>,
+    version: Option<String>,
+    region: Option<String>,
+    query: Result<Query, ApiError>,
+}
+
+fn verified(ctx: &Ctx) -> Result<Request, ApiError> {
+    let req = ctx.req;
+    if req.method != Method::POST && req.method != Method::GET {
         return Err((
             "UnsupportedProtocol",
-            "The emulator serves API 3.0 as POST application/json only.".into(),
+            "API 3.0 is served over GET and POST only.".into(),
         ));
     }
-    auth::verify_tc3(ctx.req, ctx.creds, ctx.now)?;
-    let header = |name: &str| ctx.req.header(name).filter(|v| !v.is_empty());
-    match header("x-tc-action") {
+    let non_empty = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_string);
+    if req.header("x-tc-action").is_some() {
+        auth::verify_tc3(req, ctx.creds, ctx.now)?;
+        let is_form = req.header("content-type").is_some_and(|ct| {
+            ct.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+        let query = if req.method == Method::GET {
+            legacy::parse(&req.query_pairs())
+        } else if is_form {
+            legacy::parse(&req.form_pairs())
+        } else {
+            parse(&req.body)
+        };
+        Ok(Request {
+            action: non_empty(req.header("x-tc-action")),
+            version: non_empty(req.header("x-tc-version")),
+            region: non_empty(req.header("x-tc-region")),
+            query,
+        })
+    } else {
+        let params = req.params();
+        auth::verify_v1(req, &params, ctx.creds, ctx.now)?;
+        Ok(Request {
+            action: non_empty(param(&params, "Action")),
+            version: non_empty(param(&params, "Version")),
+            region: non_empty(param(&params, "Region")),
+            query: legacy::parse(&params),
+        })
+    }
+}
+
+fn answer(ctx: &Ctx) -> Result<Value, ApiError> {
+    let Request {
+        action,
+        version,
+        region,
+        query,
+    } = verified(ctx)?;
+    match action.as_deref() {
         Some("DescribeImages") => {}
         other => {
             return Err((
@@ -45,11 +97,11 @@ fn answer(ctx: &Ctx) -> Result<Value, ApiError> {
             ))
         }
     }
-    match header("x-tc-version") {
+    match version.as_deref() {
         None => {
             return Err((
                 "MissingParameter",
-                "The request is missing a required parameter `X-TC-Version`.".into(),
+                "The request is missing a required parameter `Version`.".into(),
             ))
         }
         Some(VERSION) => {}
@@ -60,10 +112,9 @@ fn answer(ctx: &Ctx) -> Result<Value, ApiError> {
             ))
         }
     }
-    let region = check_region(header("x-tc-region"))?;
-    let query = parse(&ctx.req.body)?;
-    let page = run(&query, region, Flavor::V3, ctx.shrink_by())?;
-    let set: Vec<Value> = page.images.iter().map(|r| image(r)).collect();
+    let region = check_region(region.as_deref())?;
+    let page = run(&query?, region, Flavor::V3, ctx.shrink_by())?;
+    let set: Vec<Value> = page.images.iter().map(|r| image(r, ctx.shapes)).collect();
     Ok(
         json!({ "Response": { "ImageSet": set, "TotalCount": page.total, "RequestId": ctx.request_id } }),
     )
@@ -120,18 +171,34 @@ pub fn parse(body: &[u8]) -> Result<Query, ApiError> {
     Ok(q)
 }
 
-/// The API 3.0 `Image` shape.
-pub fn image(r: &TencentRecord) -> Value {
+/// The API 3.0 `Image` shape: every field of tencentcloud-sdk-python-cvm's `Image` model. With
+/// [`Shapes::Real`], absent optional members are `null` (public images' `SyncPercent` and
+/// `SnapshotSet`, empty `Tags`, no `ImageFamily`, Windows images' `IsSupportCloudinit`,
+/// `CdcCacheStatus`), custom images' times are spelled with `Z`, and two fields no client knows yet
+/// come along.
+pub fn image(r: &TencentRecord, shapes: Shapes) -> Value {
+    let real = shapes.real();
+    let public = r.image_type == "PUBLIC_IMAGE";
     let tags: Vec<Value> = r
         .tags
         .iter()
         .map(|(k, v)| json!({ "Key": k, "Value": v }))
         .collect();
-    json!({
+    let snapshots: Vec<Value> = if public {
+        Vec::new()
+    } else {
+        vec![json!({
+            "SnapshotId": format!("snap-{}", &r.image_id[4..]),
+            "DiskUsage": "SYSTEM_DISK",
+            "DiskSize": r.image_size,
+        })]
+    };
+    let null_if = |absent: bool, v: Value| if real && absent { Value::Null } else { v };
+    let mut v = json!({
         "ImageId": r.image_id,
         "OsName": r.os_name,
         "ImageType": r.image_type,
-        "CreatedTime": r.created_time,
+        "CreatedTime": if real && !public { rfc3339_z(r.created) } else { r.created_time.clone() },
         "ImageName": r.image_name,
         "ImageDescription": r.image_description,
         "ImageSize": r.image_size,
@@ -140,11 +207,23 @@ pub fn image(r: &TencentRecord) -> Value {
         "Platform": r.platform,
         "ImageCreator": r.image_creator,
         "ImageSource": r.image_source,
-        "SyncPercent": r.sync_percent,
-        "IsSupportCloudinit": r.is_support_cloudinit,
-        "SnapshotSet": [],
-        "Tags": tags,
-    })
+        "SyncPercent": null_if(public, json!(r.sync_percent)),
+        "IsSupportCloudinit": null_if(r.platform == "Windows", json!(r.is_support_cloudinit)),
+        "SnapshotSet": null_if(snapshots.is_empty(), Value::Array(snapshots)),
+        "Tags": null_if(tags.is_empty(), Value::Array(tags)),
+        "LicenseType": r.license_type,
+        "ImageFamily": null_if(r.image_family.is_empty(), json!(r.image_family)),
+        "ImageDeprecated": r.image_deprecated,
+        "CdcCacheStatus": null_if(true, json!("")),
+    });
+    if let (true, Some(obj)) = (real, v.as_object_mut()) {
+        obj.insert("BootModes".into(), json!(["UEFI", "Legacy BIOS"]));
+        obj.insert(
+            "Extensions".into(),
+            json!({ "Source": null, "Revision": 3 }),
+        );
+    }
+    v
 }
 
 /// The body flattened to legacy-style pairs (`Filters.0.Name`, …) for the request log.

@@ -45,7 +45,8 @@ async fn list_pages_through_the_whole_catalogue() {
     assert!(pages >= 3);
     let first = c.baidu(LIST, &[]).await;
     assert_eq!(n(&first.json, "/maxKeys"), 1000);
-    assert_eq!(s(&first.json, "/marker"), "");
+    // No marker sent: the first image's id is echoed, as seed 001's and 000's samples show.
+    assert_eq!(s(&first.json, "/marker"), want[0]);
     let rid = first
         .headers
         .get("x-bce-request-id")
@@ -63,11 +64,77 @@ async fn list_pages_through_the_whole_catalogue() {
         "osName",
         "osBuild",
         "osArch",
+        "osLang",
         "status",
         "desc",
+        "specialVersion",
+        "package",
+        "encrypted",
+        "minDiskGb",
+        "diskSize",
+        "ephemeralSize",
+        "shareToUserNumLimit",
+        "sharedToUserNum",
+        "snapshots",
     ] {
         assert!(img.get(key).is_some(), "{key}");
     }
+    // bce-sdk-go's ImageStatus spells the failed state CreateFailed.
+    let statuses: std::collections::BTreeSet<&str> =
+        catalogue::baidu().iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses.into_iter().collect::<Vec<_>>(),
+        ["Available", "CreateFailed", "Creating", "NotAvailable"]
+    );
+    let package = catalogue::baidu()
+        .iter()
+        .find(|r| r.package)
+        .expect("a package image");
+    assert!(!package.snapshots.is_empty());
+}
+
+#[tokio::test]
+async fn unknown_paths_answer_bces_envelope() {
+    let c = Client::start().await;
+    // bce-python-sdk's own spec method asks for this (singular) path, which the API does not serve.
+    let a = c
+        .baidu(
+            "/v2/image/getAvailableImageBySpec",
+            &[("spec", "bcc.g5.c2m8")],
+        )
+        .await;
+    assert_eq!(a.status, 404);
+    assert_eq!(s(&a.json, "/code"), "NoSuchKey");
+    assert!(!s(&a.json, "/message").is_empty());
+    let rid = a
+        .headers
+        .get("x-bce-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert_eq!(s(&a.json, "/requestId"), rid);
+    assert_eq!(rid.len(), 36);
+}
+
+#[tokio::test]
+async fn real_shapes_send_null_desc_and_snapshot_times() {
+    let c = Client::start_with(crate::mock::MockConfig {
+        shapes: crate::mock::Shapes::Real,
+        ..Default::default()
+    })
+    .await;
+    let a = c.baidu(LIST, &[]).await;
+    let images = list(&a.json, "/images");
+    assert!(images.iter().any(|i| i["desc"].is_null()));
+    assert!(images.iter().all(|i| i["desc"] != ""));
+    let snapshots: Vec<&serde_json::Value> = images
+        .iter()
+        .flat_map(|i| i["snapshots"].as_array().into_iter().flatten())
+        .collect();
+    assert!(!snapshots.is_empty());
+    assert!(snapshots
+        .iter()
+        .all(|s| s["createTime"].is_null() && s["expireTime"].is_null()));
+    assert!(images.iter().all(|i| i.get("bootMode").is_some()));
 }
 
 #[tokio::test]

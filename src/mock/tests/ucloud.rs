@@ -76,6 +76,8 @@ async fn pages_by_total_count_and_clamps_limit() {
         "SupportedGPUTypes",
         "SceneCategories",
         "PrimarySoftware",
+        "DataSnapshotIds",
+        "Tag",
     ] {
         assert!(img.get(key).is_some(), "{key}");
     }
@@ -228,4 +230,47 @@ async fn errors_are_retcodes_in_http_200() {
         .ucloud_signed(&base(&[]), &Sign::with("mock-ucloud-public", "wrong"))
         .await;
     assert_eq!(s(&a.json, "/Message"), "Signature VerifyAC Error");
+}
+
+#[tokio::test]
+async fn image_ids_and_price_set() {
+    let c = Client::start().await;
+    let some = bj(|_| true);
+    let (a, b) = (some[3].as_str(), some[77].as_str());
+    let two = c
+        .ucloud(&base(&[
+            ("ImageIds.0", a),
+            ("ImageIds.1", b),
+            ("Limit", "100"),
+        ]))
+        .await;
+    let mut got: Vec<&str> = list(&two.json, "/ImageSet")
+        .iter()
+        .map(|i| i["ImageId"].as_str().unwrap_or(""))
+        .collect();
+    got.sort();
+    let mut want = vec![a, b];
+    want.sort();
+    assert_eq!((got, n(&two.json, "/TotalCount")), (want, 2));
+    let plain = c.ucloud(&base(&[("Limit", "100")])).await;
+    assert!(list(&plain.json, "/ImageSet")
+        .iter()
+        .all(|i| i.get("PriceSet").is_none()));
+    let priced = c
+        .ucloud(&base(&[("Limit", "100"), ("PriceSet", "1")]))
+        .await;
+    let images = list(&priced.json, "/ImageSet");
+    for image in images {
+        let prices = image["PriceSet"].as_array().cloned().unwrap_or_default();
+        assert_eq!(prices.len(), 3, "{image}");
+        for p in &prices {
+            assert!(p["Price"].is_f64() && p["OriginalPrice"].is_f64(), "{p}");
+            assert!(p["ChargeType"].is_string(), "{p}");
+        }
+    }
+    assert!(images
+        .iter()
+        .any(|i| i["ImageType"] == "Business" && i["PriceSet"][0]["Price"].as_f64() > Some(0.0)));
+    let bad = c.ucloud(&base(&[("PriceSet", "yes")])).await;
+    assert_eq!(n(&bad.json, "/RetCode"), 230);
 }

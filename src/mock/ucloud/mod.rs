@@ -1,6 +1,7 @@
-//! The UCloud `DescribeImage` API (seed 002): POST form or GET query at `/`, Offset/Limit paging,
-//! errors as HTTP 200 + `RetCode`. Knows nothing of faults other than the `shrink_total` count its
-//! context carries.
+//! The UCloud `DescribeImage` API (seed 002, and the request fields of ucloud-sdk-python3's
+//! `DescribeImageRequestSchema`: `ImageIds.N`, `PriceSet`): POST form or GET query at `/`,
+//! Offset/Limit paging, errors as HTTP 200 + `RetCode`. Knows nothing of faults other than the
+//! `shrink_total` count its context carries.
 
 pub mod auth;
 
@@ -11,6 +12,7 @@ use super::catalogue::{self, UCloudRecord, UCLOUD_DEFAULT_PROJECT, UCLOUD_REGION
 use super::context::Ctx;
 use super::reply::{cloud_error, Reply};
 use super::request::param;
+use super::shapes::Shapes;
 
 /// Default `Limit`.
 pub const DEFAULT_LIMIT: u64 = 20;
@@ -70,6 +72,16 @@ fn describe_image(ctx: &Ctx, params: &[(String, String)]) -> Result<Value, (&'st
         return Err(not_available("OsType"));
     }
     let image_id = p("ImageId");
+    // `ImageIds.N` (0-based, as the SDKs encode lists): only these images.
+    let image_ids: Vec<&str> = params
+        .iter()
+        .filter(|(k, _)| {
+            k.strip_prefix("ImageIds.")
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+        })
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
+        .collect();
     let offset = number(p("Offset"), 0).ok_or_else(|| not_available("Offset"))?;
     let limit = number(p("Limit"), DEFAULT_LIMIT).ok_or_else(|| not_available("Limit"))?;
     let limit = if limit == 0 {
@@ -77,9 +89,11 @@ fn describe_image(ctx: &Ctx, params: &[(String, String)]) -> Result<Value, (&'st
     } else {
         limit.min(MAX_LIMIT)
     };
-    if p("PriceSet").is_some_and(|v| !matches!(v, "0" | "1")) {
-        return Err(not_available("PriceSet"));
-    }
+    let prices = match p("PriceSet") {
+        None | Some("0") => false,
+        Some("1") => true,
+        Some(_) => return Err(not_available("PriceSet")),
+    };
 
     let mut images: Vec<&UCloudRecord> = catalogue::ucloud()
         .iter()
@@ -90,6 +104,7 @@ fn describe_image(ctx: &Ctx, params: &[(String, String)]) -> Result<Value, (&'st
         .filter(|r| func_type.is_none_or(|f| r.func_type == f))
         .filter(|r| os_type.is_none_or(|t| r.os_type == t))
         .filter(|r| image_id.is_none_or(|id| r.image_id == id))
+        .filter(|r| image_ids.is_empty() || image_ids.contains(&r.image_id.as_str()))
         .collect();
     let shrink = ctx.shrink_by().min(images.len());
     images.truncate(images.len() - shrink);
@@ -98,7 +113,7 @@ fn describe_image(ctx: &Ctx, params: &[(String, String)]) -> Result<Value, (&'st
     let end = start.saturating_add(limit as usize).min(total);
     let set: Vec<Value> = images[start..end]
         .iter()
-        .map(|r| image_set(r, zone))
+        .map(|r| image_set(r, zone, prices, ctx.shapes))
         .collect();
     Ok(json!({
         "RetCode": 0,
@@ -116,9 +131,17 @@ fn number(raw: Option<&str>, default: u64) -> Option<u64> {
     }
 }
 
-/// `UHostImageSet` with every field of the seed.
-pub fn image_set(r: &UCloudRecord, requested_zone: Option<&str>) -> Value {
-    json!({
+/// `UHostImageSet` with every field of the seed and of ucloud-sdk-python3's `UHostImageSetSchema`
+/// (`DataSnapshotIds`, `Tag`), and `PriceSet` (`BasePriceSet`: `ChargeType`, `Price`, `OriginalPrice`,
+/// floats in yuan) when the request asked for prices. With [`Shapes::Real`], two fields no client
+/// knows come along.
+pub fn image_set(
+    r: &UCloudRecord,
+    requested_zone: Option<&str>,
+    prices: bool,
+    shapes: Shapes,
+) -> Value {
+    let mut v = json!({
         "Zone": r.zone.or(requested_zone).unwrap_or(""),
         "ImageId": r.image_id,
         "ImageName": r.image_name,
@@ -139,5 +162,28 @@ pub fn image_set(r: &UCloudRecord, requested_zone: Option<&str>) -> Value {
         "SupportedGPUTypes": r.supported_gpu_types,
         "SceneCategories": r.scene_categories,
         "PrimarySoftware": r.primary_software,
-    })
+        "DataSnapshotIds": r.data_snapshot_ids,
+        "Tag": r.tag,
+    });
+    let Some(obj) = v.as_object_mut() else {
+        return v;
+    };
+    if prices {
+        let set: Vec<Value> = r
+            .prices
+            .iter()
+            .map(|(charge, price, original)| {
+                json!({ "ChargeType": charge, "Price": price, "OriginalPrice": original })
+            })
+            .collect();
+        obj.insert("PriceSet".into(), Value::Array(set));
+    }
+    if shapes.real() {
+        obj.insert("ImageAttribute".into(), json!({ "BootMode": "UEFI" }));
+        obj.insert(
+            "HotplugFeature".into(),
+            Value::Bool(r.features.contains(&"HotPlug")),
+        );
+    }
+    v
 }
