@@ -23,6 +23,8 @@ else
   run_tests() { cargo test --locked --no-fail-fast "$@"; }
 fi
 run_tests --lib --bins --tests
+# The clouds' official SDKs judge the emulator every test above runs against (fidelity/, README).
+scripts/fidelity.sh
 
 # The binary users get is the statically linked release build (scripts/build-release.sh), not the debug
 # one above: the plugin handshake, Terraform end to end on one cloud, and packaging again, on it.
