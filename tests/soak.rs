@@ -115,7 +115,7 @@ async fn concurrent_reads_over_grpc_with_faults() {
     let configure = || async {
         for (p, kind) in plugins.iter().zip(["v3", "legacy"]) {
             let d = p
-                .configure(clouds::provider_config(&url, kind, MAX_RETRIES, "10s"))
+                .configure(clouds::provider_config(&url, kind, MAX_RETRIES, "60s"))
                 .await;
             assert!(d.iter().all(|d| !d.error), "{d:?}");
         }
@@ -168,7 +168,7 @@ async fn concurrent_reads_over_grpc_with_faults() {
     }
     let total = tasks.len();
     let results = tokio::time::timeout(
-        Duration::from_secs(120),
+        Duration::from_secs(600),
         futures_util::future::join_all(tasks),
     )
     .await
@@ -216,7 +216,7 @@ fn terraform_plan_with_many_data_sources_and_faults() {
     use support::{Emulator, Workspace, TF_1_0_3};
     let per_api = if soak() { 24 } else { 4 };
     let emulator = Emulator::start();
-    let mut config = clouds::providers_hcl(&emulator.url(), MAX_RETRIES, "10s");
+    let mut config = clouds::providers_hcl(&emulator.url(), MAX_RETRIES, "60s");
     let mut count = 0;
     for api in &APIS {
         for (i, v) in variants(api).into_iter().cycle().take(per_api).enumerate() {
