@@ -9,9 +9,17 @@ use crate::cloud::tencent::{TencentApi, TencentFilter, TencentImageQuery, Tencen
 use crate::cty::{Path, PathStep, Value};
 use crate::provider::{attr_path, Diagnostic, Diagnostics};
 
-/// `image-type` values, in the API's spelling: the options of the DescribeImages document and the
-/// values of the SDK's `Image` model (there is no `MARKET_IMAGE`).
-pub const IMAGE_TYPES: &[&str] = &["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE"];
+/// `image-type` filter values, in the API's spelling: the three of the SDK's `Image` model, and
+/// `MARKET_IMAGE` (marketplace images), which the official Terraform provider's docs and this provider's
+/// contract list as a filter value although no image reports it as its type any more (marketplace images
+/// come back as shared ones): a configuration that asks for it keeps working, and matches what the API
+/// answers.
+pub const IMAGE_TYPES: &[&str] = &[
+    "PUBLIC_IMAGE",
+    "PRIVATE_IMAGE",
+    "SHARED_IMAGE",
+    "MARKET_IMAGE",
+];
 /// Filter names both APIs accept.
 const LEGACY_FILTERS: &[&str] = &["image-id", "image-type", "image-name"];
 /// Filter names only API 3.0 accepts (besides `tag:<key>`).
