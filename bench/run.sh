@@ -9,7 +9,7 @@ cd "$root"
 export CHECKPOINT_DISABLE=1
 scripts/install-terraform.sh >/dev/null
 cargo build --release --bin cloudimage-mock
-CLOUDIMAGE_BINARY="$root/$(scripts/build-release.sh)"
+CLOUDIMAGE_BINARY="$(scripts/build-release.sh)"
 export CLOUDIMAGE_BINARY
 cargo bench --bench perf --no-run
 python3 bench/run.py "$@"

@@ -28,7 +28,7 @@ scripts/fidelity.sh
 
 # The binary users get is the statically linked release build (scripts/build-release.sh), not the debug
 # one above: the plugin handshake, Terraform end to end on one cloud, and packaging again, on it.
-release_binary="$PWD/$(scripts/build-release.sh)"
+release_binary="$(scripts/build-release.sh)"
 CLOUDIMAGE_TEST_BINARY="$release_binary" run_tests --test handshake --test terraform_core --test baidu --test release
 
 leftovers=$(ls -A "$suite_tmp")
