@@ -48,6 +48,13 @@ fn main() -> ExitCode {
     logging::init();
     server::tls::install_crypto_provider();
 
+    let (network, ports) = match server::Options::transport_from_env() {
+        Ok(transport) => transport,
+        Err(e) => {
+            eprintln!("terraform-provider-cloudimage: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let options = server::Options {
         version: if debug {
             6
@@ -58,6 +65,8 @@ fn main() -> ExitCode {
             .ok()
             .filter(|c| !c.trim().is_empty()),
         debug,
+        network,
+        ports,
     };
     // One thread: the provider waits on Terraform and the clouds, and every extra worker thread costs its own
     // stack and malloc arena in each of the several processes Terraform starts (BENCHMARKS.md figure 4).

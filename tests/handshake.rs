@@ -33,6 +33,11 @@ struct Plugin {
 
 impl Plugin {
     fn start(versions: &str, client_cert_pem: Option<&str>) -> Plugin {
+        Plugin::start_on(None, versions, client_cert_pem)
+    }
+
+    /// Starts the plugin on `network` (`CLOUDIMAGE_PLUGIN_NETWORK`), or on this OS's usual transport.
+    fn start_on(network: Option<&str>, versions: &str, client_cert_pem: Option<&str>) -> Plugin {
         let tmp = tempfile::tempdir().expect("TMPDIR for the plugin");
         let mut cmd = Command::new(provider_binary());
         cmd.env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
@@ -48,6 +53,10 @@ impl Plugin {
         if let Some(pem) = client_cert_pem {
             cmd.env("PLUGIN_CLIENT_CERT", pem);
         }
+        match network {
+            Some(network) => cmd.env("CLOUDIMAGE_PLUGIN_NETWORK", network),
+            None => cmd.env_remove("CLOUDIMAGE_PLUGIN_NETWORK"),
+        };
         let mut child = cmd.spawn().expect("provider starts");
         let mut line = String::new();
         BufReader::new(child.stdout.as_mut().expect("stdout"))
@@ -66,6 +75,15 @@ impl Plugin {
 
     fn socket(&self) -> PathBuf {
         PathBuf::from(self.fields()[3])
+    }
+
+    /// Where to connect, whichever transport the handshake line names.
+    fn dial(&self) -> Dial {
+        match self.fields()[2] {
+            "unix" => Dial::Unix(self.socket()),
+            "tcp" => Dial::Tcp(self.fields()[3].to_string()),
+            other => panic!("unknown network {other:?} in {:?}", self.line),
+        }
     }
 
     fn server_cert(&self) -> Vec<u8> {
@@ -93,15 +111,38 @@ impl Drop for Plugin {
     }
 }
 
-async fn plain_channel(socket: PathBuf) -> Result<Channel, tonic::transport::Error> {
+/// A connection's byte stream, over either transport.
+trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
+
+/// An address from a handshake line.
+#[derive(Debug, Clone)]
+enum Dial {
+    Unix(PathBuf),
+    Tcp(String),
+}
+
+impl From<PathBuf> for Dial {
+    fn from(path: PathBuf) -> Dial {
+        Dial::Unix(path)
+    }
+}
+
+impl Dial {
+    async fn connect(&self) -> std::io::Result<Box<dyn Io>> {
+        Ok(match self {
+            Dial::Unix(path) => Box::new(tokio::net::UnixStream::connect(path).await?),
+            Dial::Tcp(addr) => Box::new(tokio::net::TcpStream::connect(addr).await?),
+        })
+    }
+}
+
+async fn plain_channel(dial: impl Into<Dial>) -> Result<Channel, tonic::transport::Error> {
+    let dial = dial.into();
     Endpoint::from_static("http://localhost")
         .connect_with_connector(tower::service_fn(move |_| {
-            let socket = socket.clone();
-            async move {
-                Ok::<_, std::io::Error>(TokioIo::new(
-                    tokio::net::UnixStream::connect(socket).await?,
-                ))
-            }
+            let dial = dial.clone();
+            async move { Ok::<_, std::io::Error>(TokioIo::new(dial.connect().await?)) }
         }))
         .await
 }
@@ -109,7 +150,7 @@ async fn plain_channel(socket: PathBuf) -> Result<Channel, tonic::transport::Err
 /// A client that trusts exactly the server certificate from the handshake, as go-plugin does, and
 /// presents `identity` (certificate + key), or nothing.
 async fn tls_channel(
-    socket: PathBuf,
+    dial: impl Into<Dial>,
     server_cert: Vec<u8>,
     identity: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>,
 ) -> Result<Channel, tonic::transport::Error> {
@@ -130,11 +171,12 @@ async fn tls_channel(
     };
     config.alpn_protocols = vec![b"h2".to_vec()];
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let dial = dial.into();
     Endpoint::from_static("http://localhost")
         .connect_with_connector(tower::service_fn(move |_| {
-            let (socket, connector) = (socket.clone(), connector.clone());
+            let (dial, connector) = (dial.clone(), connector.clone());
             async move {
-                let stream = tokio::net::UnixStream::connect(socket).await?;
+                let stream = dial.connect().await?;
                 let name = ServerName::try_from("localhost").expect("server name");
                 let tls = connector.connect(name, stream).await?;
                 assert_eq!(
@@ -262,11 +304,54 @@ fn handshake_line_negotiates_the_protocol_version() {
     }
 }
 
+#[test]
+fn over_tcp_the_handshake_line_names_a_loopback_port_in_terraforms_range() {
+    let plugin = Plugin::start_on(Some("tcp"), "5,6", None);
+    let fields = plugin.fields();
+    assert_eq!(fields.len(), 6, "six fields in {:?}", plugin.line);
+    assert_eq!(&fields[..3], ["1", "6", "tcp"], "{:?}", plugin.line);
+    let addr: std::net::SocketAddr = fields[3].parse().expect("host:port");
+    assert!(addr.ip().is_loopback(), "{addr}");
+    assert!((10000..=25000).contains(&addr.port()), "{addr}");
+    assert_eq!(fields[4], "grpc");
+}
+
+#[test]
+fn a_bad_transport_setting_is_explained() {
+    let mut cmd = Command::new(provider_binary());
+    let out = cmd
+        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("CLOUDIMAGE_PLUGIN_NETWORK", "tcp")
+        .env("PLUGIN_MIN_PORT", "25000")
+        .env("PLUGIN_MAX_PORT", "10000")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no handshake line");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("PLUGIN_MIN_PORT (25000) is greater than PLUGIN_MAX_PORT (10000)"),
+        "{err}"
+    );
+}
+
 #[tokio::test]
 async fn plaintext_serves_health_schema_and_shuts_down_promptly() {
+    serves_health_schema_and_shuts_down(None).await;
+}
+
+/// The transport Windows uses (go-plugin listens on TCP there), here on any OS.
+#[tokio::test]
+async fn over_tcp_serves_health_schema_and_shuts_down_promptly() {
+    serves_health_schema_and_shuts_down(Some("tcp")).await;
+}
+
+async fn serves_health_schema_and_shuts_down(network: Option<&str>) {
     for version in ["5", "6"] {
-        let mut plugin = Plugin::start(version, None);
-        let channel = plain_channel(plugin.socket())
+        let mut plugin = Plugin::start_on(network, version, None);
+        let channel = plain_channel(plugin.dial())
             .await
             .expect("plaintext connect");
         serving(channel.clone()).await.expect("health");
@@ -287,7 +372,7 @@ async fn plaintext_serves_health_schema_and_shuts_down_promptly() {
                 .into_inner();
             assert!(schema.provider.and_then(|p| p.block).is_some());
         }
-        let socket = plugin.socket();
+        let dial = plugin.dial();
         let started = Instant::now();
         GrpcControllerClient::new(channel)
             .shutdown(terraform_provider_cloudimage::server::proto::plugin::Empty {})
@@ -301,43 +386,60 @@ async fn plaintext_serves_health_schema_and_shuts_down_promptly() {
         let exited = exited.expect("process exits after Shutdown");
         eprintln!("Shutdown to exit: {exited:?}");
         assert!(plugin.child.wait().unwrap().success());
-        assert!(!socket.exists(), "socket removed");
-        assert!(
-            !socket.parent().unwrap().exists(),
-            "socket directory removed"
-        );
+        match dial {
+            Dial::Unix(socket) => {
+                assert!(!socket.exists(), "socket removed");
+                assert!(
+                    !socket.parent().unwrap().exists(),
+                    "socket directory removed"
+                );
+            }
+            Dial::Tcp(addr) => assert!(
+                tokio::net::TcpStream::connect(&addr).await.is_err(),
+                "{addr} no longer listens"
+            ),
+        }
     }
 }
 
 #[tokio::test]
 async fn automtls_requires_exactly_the_pinned_client_certificate() {
+    requires_the_pinned_client_certificate(None).await;
+}
+
+#[tokio::test]
+async fn over_tcp_automtls_requires_exactly_the_pinned_client_certificate() {
+    requires_the_pinned_client_certificate(Some("tcp")).await;
+}
+
+async fn requires_the_pinned_client_certificate(network: Option<&str>) {
     let (pem, cert, key) = terraform_like_client_cert();
-    let plugin = Plugin::start("6", Some(&pem));
+    let plugin = Plugin::start_on(network, "6", Some(&pem));
     let server_cert = plugin.server_cert();
     assert!(server_cert.len() > 50, "a DER certificate is announced");
 
-    let right = tls_channel(plugin.socket(), server_cert.clone(), Some((cert, key)))
+    let right = tls_channel(plugin.dial(), server_cert.clone(), Some((cert, key)))
         .await
         .expect("TLS connect");
     serving(right)
         .await
         .expect("the pinned certificate is served");
 
-    let refused = match tls_channel(plugin.socket(), server_cert.clone(), None).await {
+    let refused = match tls_channel(plugin.dial(), server_cert.clone(), None).await {
         Ok(channel) => serving(channel).await.is_err(),
         Err(_) => true,
     };
     assert!(refused, "a client without a certificate is refused");
 
     let (_, other_cert, other_key) = terraform_like_client_cert();
-    let refused =
-        match tls_channel(plugin.socket(), server_cert, Some((other_cert, other_key))).await {
-            Ok(channel) => serving(channel).await.is_err(),
-            Err(_) => true,
-        };
+    let refused = match tls_channel(plugin.dial(), server_cert, Some((other_cert, other_key))).await
+    {
+        Ok(channel) => serving(channel).await.is_err(),
+        Err(_) => true,
+    };
     assert!(refused, "a client with another certificate is refused");
 
-    let plaintext_refused = match plain_channel(plugin.socket()).await {
+    let plaintext_refused = match plain_channel(plugin.dial()).await {
         Ok(channel) => serving(channel).await.is_err(),
         Err(_) => true,
     };
@@ -521,11 +623,11 @@ fn leaf_signed_by(
 }
 
 async fn refused(
-    socket: PathBuf,
+    dial: impl Into<Dial>,
     server_cert: Vec<u8>,
     identity: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>,
 ) -> bool {
-    match tls_channel(socket, server_cert, identity).await {
+    match tls_channel(dial, server_cert, identity).await {
         Ok(channel) => serving(channel).await.is_err(),
         Err(_) => true,
     }
@@ -533,6 +635,15 @@ async fn refused(
 
 #[tokio::test]
 async fn automtls_refuses_valid_certificates_other_than_the_pinned_one() {
+    refuses_certificates_other_than_the_pinned_one(None).await;
+}
+
+#[tokio::test]
+async fn over_tcp_automtls_refuses_valid_certificates_other_than_the_pinned_one() {
+    refuses_certificates_other_than_the_pinned_one(Some("tcp")).await;
+}
+
+async fn refuses_certificates_other_than_the_pinned_one(network: Option<&str>) {
     let ca_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -545,9 +656,9 @@ async fn automtls_refuses_valid_certificates_other_than_the_pinned_one() {
         rcgen::ExtendedKeyUsagePurpose::ServerAuth,
     ];
     let ca = params.self_signed(&ca_key).expect("CA");
-    let plugin = Plugin::start("6", Some(&ca.pem()));
+    let plugin = Plugin::start_on(network, "6", Some(&ca.pem()));
     let server_cert = plugin.server_cert();
-    let socket = plugin.socket();
+    let socket = plugin.dial();
 
     let pinned = (
         ca.der().clone(),

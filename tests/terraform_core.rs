@@ -205,3 +205,57 @@ fn provider_logs_reach_terraform_at_their_levels_and_stdout_stays_clean() {
         assert!(warnings.is_empty(), "{tf:?}: {warnings:#?}");
     }
 }
+
+/// The transport the provider uses on Windows (TCP on 127.0.0.1, as go-plugin does there), chosen here
+/// on Linux with `CLOUDIMAGE_PLUGIN_NETWORK=tcp`: both Terraforms connect, with AutoMTLS (1.0.3) and
+/// without (0.14.6), read a data source against the emulator and shut the provider down.
+#[test]
+fn terraform_plans_over_the_windows_tcp_transport() {
+    let emulator = Emulator::start();
+    let config = format!(
+        r#"
+provider "cloudimage" {{
+  baidu {{
+    access_key = "{BAIDU_AK}"
+    secret_key = "{BAIDU_SK}"
+    region     = "gz"
+    endpoint   = "{}"
+  }}
+}}
+data "cloudimage_baidu_image" "x" {{
+  name_regex  = "^Ubuntu"
+  most_recent = true
+}}
+output "id" {{ value = data.cloudimage_baidu_image.x.id }}
+"#,
+        emulator.url()
+    );
+    for tf in ALL_TERRAFORMS {
+        let ws = Workspace::new(tf, &config).with_env("CLOUDIMAGE_PLUGIN_NETWORK", "tcp");
+        ws.init();
+        let run = ws.run_with(
+            &["plan", "-no-color", "-input=false"],
+            &[("TF_LOG", "DEBUG")],
+        );
+        run.assert_ok();
+        assert!(
+            run.stderr.contains("network=tcp"),
+            "{tf:?}: the provider did not listen on TCP:\n{}",
+            run.stderr
+                .lines()
+                .filter(|l| l.contains("plugin address"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        assert!(
+            run.stdout.contains("id = \"m-"),
+            "{tf:?}: no image id in the plan:\n{}",
+            run.stdout
+        );
+        assert_eq!(
+            ws.leftover_temp_files(),
+            Vec::<String>::new(),
+            "{tf:?}: nothing left in TMPDIR"
+        );
+    }
+}

@@ -1,65 +1,28 @@
-//! The plugin's listener: a unix socket in a private temporary directory, and the stream of accepted
-//! connections (plain, or after a TLS handshake) that tonic serves.
+//! The stream of accepted connections (plain, or after a TLS handshake) that tonic serves, over
+//! whichever listener this OS uses (`platform`).
 
 use std::io;
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
 use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::server::Connected;
 
+use super::platform::{Listener, Stream};
+
 /// A TLS handshake that has not finished by then is dropped, so a stalled peer cannot hold a slot.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A unix socket in a fresh 0700 directory; both are removed when this guard is dropped.
-pub struct PrivateSocket {
-    pub path: PathBuf,
-    dir: Option<tempfile::TempDir>,
-}
-
-impl PrivateSocket {
-    /// Creates the directory and binds the socket in it.
-    pub fn bind() -> io::Result<(Self, UnixListener)> {
-        let dir = tempfile::Builder::new()
-            .prefix("cloudimage-plugin")
-            .tempdir()?;
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
-        }
-        let path = dir.path().join("plugin.sock");
-        let listener = UnixListener::bind(&path)?;
-        Ok((
-            PrivateSocket {
-                path,
-                dir: Some(dir),
-            },
-            listener,
-        ))
-    }
-}
-
-impl Drop for PrivateSocket {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-        if let Some(dir) = self.dir.take() {
-            let _ = dir.close();
-        }
-    }
-}
-
 /// One accepted connection, with or without TLS.
 pub enum Conn {
-    Plain(UnixStream),
-    Tls(Box<TlsStream<UnixStream>>),
+    Plain(Stream),
+    Tls(Box<TlsStream<Stream>>),
 }
 
 impl Connected for Conn {
@@ -108,7 +71,7 @@ impl AsyncWrite for Conn {
 /// Accepts connections in the background and yields the ones ready to serve. With TLS, each handshake
 /// runs in its own task; a peer that fails it (no certificate, the wrong one) is dropped and logged.
 pub fn incoming(
-    listener: UnixListener,
+    listener: Listener,
     tls: Option<Arc<rustls::ServerConfig>>,
 ) -> ReceiverStream<io::Result<Conn>> {
     let (tx, rx) = mpsc::channel(16);
@@ -116,7 +79,7 @@ pub fn incoming(
     tokio::spawn(async move {
         loop {
             let stream = match listener.accept().await {
-                Ok((stream, _)) => stream,
+                Ok(stream) => stream,
                 Err(e) => {
                     tracing::warn!(error = %e, "accepting a connection failed");
                     tokio::time::sleep(Duration::from_millis(10)).await;

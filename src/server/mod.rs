@@ -6,6 +6,7 @@ mod conn;
 pub mod fuzzing;
 mod go_plugin;
 pub mod handshake;
+pub mod platform;
 pub mod tls;
 mod v5;
 mod v6;
@@ -29,12 +30,11 @@ pub mod proto {
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::UnixListener;
 use tokio::sync::watch;
 
 use crate::provider::Provider;
-pub use conn::PrivateSocket;
 pub use handshake::Address;
+pub use platform::{Listener, Network, PluginAddress, PortRange};
 
 /// Terraform accepts gRPC messages up to MaxInt32; terraform-plugin-go servers allow 256 MiB.
 const MAX_MESSAGE_BYTES: usize = 256 << 20;
@@ -46,8 +46,10 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/cloudimage/cloudimage"
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("could not create the plugin socket: {0}")]
-    Socket(#[source] std::io::Error),
+    #[error("could not listen for Terraform: {0}")]
+    Listen(#[source] std::io::Error),
+    #[error("{0}")]
+    Settings(String),
     #[error(transparent)]
     Tls(#[from] tls::TlsError),
     #[error("gRPC server failed: {0}")]
@@ -64,22 +66,41 @@ pub struct Options {
     pub client_cert_pem: Option<String>,
     /// `--debug`: plaintext, reattach line instead of the handshake, serve until interrupted.
     pub debug: bool,
+    /// Where to listen: this OS's usual transport, or the one `CLOUDIMAGE_PLUGIN_NETWORK` names.
+    pub network: Network,
+    /// `PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT`, for TCP.
+    pub ports: PortRange,
 }
 
-/// Binds the socket, announces it through `announce` (the handshake line, or the reattach line in debug
-/// mode), then serves until Terraform calls `Shutdown` (or, in debug mode, until SIGINT) or SIGTERM arrives.
-/// The socket and its directory are gone when this returns.
+impl Options {
+    /// The transport settings from the environment Terraform (or the user) gave.
+    pub fn transport_from_env() -> Result<(Network, PortRange), ServeError> {
+        let network = Network::choose(std::env::var(platform::NETWORK_VAR).ok().as_deref())
+            .map_err(ServeError::Settings)?;
+        let ports = match network {
+            Network::Tcp => PortRange::from_env().map_err(ServeError::Settings)?,
+            Network::Unix => PortRange { min: 0, max: 0 },
+        };
+        Ok((network, ports))
+    }
+}
+
+/// Binds the listener, announces it through `announce` (the handshake line, or the reattach line in debug
+/// mode), then serves until Terraform calls `Shutdown` (or, in debug mode, until Ctrl-C) or a request to
+/// terminate arrives. A unix socket and its directory are gone when this returns.
 pub async fn serve(
     provider: Arc<Provider>,
     options: Options,
     announce: impl FnOnce(&str) -> std::io::Result<()>,
 ) -> Result<(), ServeError> {
-    let (socket, listener) = PrivateSocket::bind().map_err(ServeError::Socket)?;
+    let (bound, listener) = Listener::bind(options.network, options.ports)
+        .await
+        .map_err(ServeError::Listen)?;
     let tls = match (&options.client_cert_pem, options.debug) {
         (Some(pem), false) => Some(tls::auto_mtls(pem)?),
         _ => None,
     };
-    let address = Address::Unix(socket.path.clone());
+    let address = bound.address.clone();
     let line = if options.debug {
         reattach_line(options.version, &address)
     } else {
@@ -89,7 +110,7 @@ pub async fn serve(
             tls.as_ref().map(|t| t.server_cert_der.as_slice()),
         )
     };
-    tracing::debug!(address = %address.to_string_lossy(), network = "unix", version = options.version, tls = tls.is_some(), "plugin address");
+    tracing::debug!(address = %address.to_string_lossy(), network = address.network(), version = options.version, tls = tls.is_some(), "plugin address");
 
     let (shutdown, _) = watch::channel(false);
     watch_signals(shutdown.clone(), options.debug, provider.clone());
@@ -106,7 +127,7 @@ pub async fn serve(
         shutdown,
     )
     .await?;
-    drop(socket);
+    drop(bound);
     Ok(())
 }
 
@@ -114,7 +135,7 @@ pub async fn serve(
 /// `versions` lists the tfplugin protocol versions to serve (the negotiated one; tests may pass both).
 pub async fn serve_connections(
     provider: Arc<Provider>,
-    listener: UnixListener,
+    listener: Listener,
     tls: Option<Arc<rustls::ServerConfig>>,
     versions: &[u32],
     debug: bool,
@@ -175,30 +196,24 @@ pub async fn serve_connections(
     Ok(())
 }
 
-/// SIGTERM always stops the server. SIGINT stops it only in debug mode: Ctrl-C reaches the whole process
-/// group and Terraform decides when its plugins exit, so a managed plugin keeps serving. It does cancel
-/// the reads in flight, as `StopProvider` would: Terraform 1.0/0.14 send no `StopProvider` during the
-/// plan phase of `apply`, so without this a slow read would hold up Ctrl-C until it finished.
+/// A request to terminate (SIGTERM; Ctrl-Break or closing the console on Windows) always stops the
+/// server. Ctrl-C stops it only in debug mode: Ctrl-C reaches the whole process group (console) and
+/// Terraform decides when its plugins exit, so a managed plugin keeps serving. It does cancel the reads
+/// in flight, as `StopProvider` would: Terraform 1.0/0.14 send no `StopProvider` during the plan phase of
+/// `apply`, so without this a slow read would hold up Ctrl-C until it finished.
 fn watch_signals(shutdown: watch::Sender<bool>, debug: bool, provider: Arc<Provider>) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut interrupts = signal(SignalKind::interrupt()).ok();
-    let mut terminations = signal(SignalKind::terminate()).ok();
+    let mut signals = platform::Signals::install();
     tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                Some(()) = async { interrupts.as_mut()?.recv().await } => {
-                    if debug {
-                        shutdown.send_replace(true);
-                        return;
-                    }
-                    tracing::debug!("SIGINT: cancelling reads in flight, still serving");
+        while let Some(event) = signals.next().await {
+            match event {
+                platform::SignalEvent::Interrupt if !debug => {
+                    tracing::debug!("interrupted: cancelling reads in flight, still serving");
                     provider.stop();
                 }
-                Some(()) = async { terminations.as_mut()?.recv().await } => {
+                platform::SignalEvent::Interrupt | platform::SignalEvent::Terminate => {
                     shutdown.send_replace(true);
                     return;
                 }
-                else => return,
             }
         }
     });
@@ -208,9 +223,12 @@ fn watch_signals(shutdown: watch::Sender<bool>, debug: bool, provider: Arc<Provi
 const PARENT_POLL: Duration = Duration::from_millis(500);
 
 /// Stops the server when Terraform dies without a `Shutdown` (SIGKILL, a crash): the plugin is then
-/// re-parented, and would otherwise serve an abandoned socket forever.
+/// re-parented, and would otherwise serve an abandoned socket forever. Where the OS cannot tell
+/// (`platform::parent_id`), nothing is watched.
 fn watch_parent(shutdown: watch::Sender<bool>) {
-    let parent = std::os::unix::process::parent_id();
+    let Some(parent) = platform::parent_id() else {
+        return;
+    };
     tokio::spawn(async move {
         let mut stopped = shutdown.subscribe();
         loop {
@@ -218,7 +236,7 @@ fn watch_parent(shutdown: watch::Sender<bool>) {
                 _ = stopped.wait_for(|s| *s) => return,
                 _ = tokio::time::sleep(PARENT_POLL) => {}
             }
-            if std::os::unix::process::parent_id() != parent {
+            if platform::parent_id() != Some(parent) {
                 tracing::warn!(
                     parent,
                     "Terraform exited without shutting the plugin down; stopping"

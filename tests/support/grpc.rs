@@ -12,7 +12,9 @@ use terraform_provider_cloudimage::cty::{self, Type};
 use terraform_provider_cloudimage::data_sources;
 use terraform_provider_cloudimage::provider::Provider;
 use terraform_provider_cloudimage::server::proto::tfplugin6 as pb;
-use terraform_provider_cloudimage::server::{serve_connections, PrivateSocket};
+use terraform_provider_cloudimage::server::{
+    serve_connections, Address, Listener, Network, PluginAddress, PortRange,
+};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tonic::transport::{Channel, Endpoint};
@@ -65,7 +67,7 @@ pub struct InProcess {
     pub socket: PathBuf,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
-    _guard: PrivateSocket,
+    _guard: PluginAddress,
 }
 
 pub fn diags(list: &[pb::Diagnostic]) -> Vec<Diag> {
@@ -96,7 +98,12 @@ impl InProcess {
             data_sources::registry(),
             Box::new(move |name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())),
         ));
-        let (guard, listener) = PrivateSocket::bind().expect("socket");
+        let (guard, listener) = Listener::bind(Network::Unix, PortRange { min: 0, max: 0 })
+            .await
+            .expect("socket");
+        let Address::Unix(socket) = guard.address.clone() else {
+            unreachable!("a unix listener has a unix address")
+        };
         let (stop, _) = watch::channel(false);
         let task = tokio::spawn({
             let (provider, stop) = (provider.clone(), stop.clone());
@@ -106,11 +113,11 @@ impl InProcess {
                     .expect("serve");
             }
         });
-        let client = Self::connect(guard.path.clone()).await;
+        let client = Self::connect(socket.clone()).await;
         InProcess {
             client,
             provider,
-            socket: guard.path.clone(),
+            socket,
             stop,
             task: Some(task),
             _guard: guard,
