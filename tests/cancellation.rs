@@ -10,6 +10,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use support::clouds::{self, APIS};
+use support::established_to;
 use support::grpc::{read_with, InProcess, FAST_BACKOFF};
 use terraform_provider_cloudimage::mock::{FaultConfig, MockConfig, MockServer};
 
@@ -22,28 +23,6 @@ fn slow_everything() -> FaultConfig {
         latency_ms: SLOW_MS,
         rules: Vec::new(),
     }
-}
-
-/// Client-side TCP connections to `port` that are still ESTABLISHED (in this network namespace).
-fn established_to(port: u16) -> usize {
-    let own = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
-    let mut count = 0;
-    for table in [own("/proc/self/net/tcp"), own("/proc/self/net/tcp6")] {
-        for line in table.lines().skip(1) {
-            let cols: Vec<&str> = line.split_whitespace().collect();
-            let (Some(remote), Some(state)) = (cols.get(2), cols.get(3)) else {
-                continue;
-            };
-            let remote_port = remote
-                .rsplit(':')
-                .next()
-                .and_then(|p| u16::from_str_radix(p, 16).ok());
-            if remote_port == Some(port) && *state == "01" {
-                count += 1;
-            }
-        }
-    }
-    count
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

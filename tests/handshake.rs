@@ -14,7 +14,7 @@ use hyper_util::rt::TokioIo;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
-use support::provider_binary;
+use support::{provider_binary, provider_command};
 use terraform_provider_cloudimage::server::handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use terraform_provider_cloudimage::server::proto::plugin::grpc_controller_client::GrpcControllerClient;
 use terraform_provider_cloudimage::server::proto::{tfplugin5, tfplugin6};
@@ -39,7 +39,7 @@ impl Plugin {
     /// Starts the plugin on `network` (`CLOUDIMAGE_PLUGIN_NETWORK`), or on this OS's usual transport.
     fn start_on(network: Option<&str>, versions: &str, client_cert_pem: Option<&str>) -> Plugin {
         let tmp = tempfile::tempdir().expect("TMPDIR for the plugin");
-        let mut cmd = Command::new(provider_binary());
+        let mut cmd = provider_command();
         cmd.env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
             .env("TMPDIR", tmp.path())
             .env("PLUGIN_PROTOCOL_VERSIONS", versions)
@@ -318,7 +318,7 @@ fn over_tcp_the_handshake_line_names_a_loopback_port_in_terraforms_range() {
 
 #[test]
 fn a_bad_transport_setting_is_explained() {
-    let mut cmd = Command::new(provider_binary());
+    let mut cmd = provider_command();
     let out = cmd
         .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "6")
@@ -481,7 +481,7 @@ async fn sigint_is_ignored() {
 #[test]
 fn without_the_magic_cookie_it_explains_and_exits_1() {
     for cookie in [None, Some("wrong")] {
-        let mut cmd = Command::new(provider_binary());
+        let mut cmd = provider_command();
         cmd.env_remove(MAGIC_COOKIE_KEY).stdin(Stdio::null());
         if let Some(c) = cookie {
             cmd.env(MAGIC_COOKIE_KEY, c);
@@ -497,10 +497,7 @@ fn without_the_magic_cookie_it_explains_and_exits_1() {
 
 #[test]
 fn version_flag_prints_the_version() {
-    let out = Command::new(provider_binary())
-        .arg("--version")
-        .output()
-        .unwrap();
+    let out = provider_command().arg("--version").output().unwrap();
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
@@ -513,19 +510,13 @@ fn version_flag_prints_the_version() {
 
 #[test]
 fn help_lists_the_flags_and_unknown_flags_fail() {
-    let help = Command::new(provider_binary())
-        .arg("--help")
-        .output()
-        .unwrap();
+    let help = provider_command().arg("--help").output().unwrap();
     assert!(help.status.success());
     let text = String::from_utf8_lossy(&help.stdout);
     for flag in ["--debug", "--version", "docs [DIR]"] {
         assert!(text.contains(flag), "{flag} missing from:\n{text}");
     }
-    let bad = Command::new(provider_binary())
-        .arg("--nope")
-        .output()
-        .unwrap();
+    let bad = provider_command().arg("--nope").output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown argument \"--nope\""));
 }
@@ -533,7 +524,7 @@ fn help_lists_the_flags_and_unknown_flags_fail() {
 #[tokio::test]
 async fn debug_mode_prints_a_reattach_line_and_survives_shutdown() {
     let tmp = tempfile::tempdir().expect("TMPDIR for the plugin");
-    let mut child = Command::new(provider_binary())
+    let mut child = provider_command()
         .arg("--debug")
         .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
@@ -739,7 +730,13 @@ fn plugin_exits_and_cleans_up_when_terraform_is_killed() {
     let mut parent = Command::new("sh")
         .args([
             "-c",
-            &format!("{} & echo $! >&2; wait", provider_binary().display()),
+            &format!(
+                "{}'{}' & echo $! >&2; wait",
+                support::provider_runner()
+                    .map(|r| format!("'{}' ", r.display()))
+                    .unwrap_or_default(),
+                provider_binary().display()
+            ),
         ])
         .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "6")
@@ -783,4 +780,151 @@ fn plugin_exits_and_cleans_up_when_terraform_is_killed() {
         "orphaned plugin exited {:?} after its parent was killed",
         killed.elapsed()
     );
+}
+
+/// A provider over the transport, TLS and configuration Terraform uses, configured against the emulator:
+/// what a binary built for another OS (the Windows one under Wine, the arm64 one under qemu) is checked
+/// with, as well as the host's own.
+struct ConfiguredPlugin {
+    plugin: Plugin,
+    channel: Channel,
+    emulator: terraform_provider_cloudimage::mock::MockServer,
+}
+
+impl ConfiguredPlugin {
+    async fn start(
+        network: Option<&str>,
+        emulator: terraform_provider_cloudimage::mock::MockConfig,
+    ) -> ConfiguredPlugin {
+        let emulator = terraform_provider_cloudimage::mock::MockServer::start(emulator)
+            .await
+            .expect("emulator starts");
+        let (pem, cert, key) = terraform_like_client_cert();
+        let plugin = Plugin::start_on(network, "6", Some(&pem));
+        let channel = tls_channel(plugin.dial(), plugin.server_cert(), Some((cert, key)))
+            .await
+            .expect("TLS connect with the pinned certificate");
+        let mut client = support::grpc::Client::new(channel.clone());
+        let schema = client
+            .get_provider_schema(tfplugin6::get_provider_schema::Request {})
+            .await
+            .expect("GetProviderSchema")
+            .into_inner();
+        assert!(
+            schema
+                .data_source_schemas
+                .contains_key("cloudimage_tencent_images"),
+            "the schema lists the data sources"
+        );
+        let config = support::clouds::provider_config(&emulator.url(), "v3", 1, "60s");
+        let reply = client
+            .configure_provider(tfplugin6::configure_provider::Request {
+                terraform_version: "1.0.3".into(),
+                config: support::grpc::json_value(&config),
+                client_capabilities: None,
+            })
+            .await
+            .expect("ConfigureProvider")
+            .into_inner();
+        assert!(reply.diagnostics.is_empty(), "{:?}", reply.diagnostics);
+        ConfiguredPlugin {
+            plugin,
+            channel,
+            emulator,
+        }
+    }
+
+    async fn read_tencent_images(&self) -> support::grpc::Read {
+        let provider = terraform_provider_cloudimage::provider::Provider::with_env(
+            terraform_provider_cloudimage::data_sources::registry(),
+            Box::new(|_| None),
+        );
+        let ty = provider
+            .data_source_schema("cloudimage_tencent_images")
+            .expect("registered")
+            .block
+            .implied_type();
+        let mut client = support::grpc::Client::new(self.channel.clone());
+        support::grpc::read_with(
+            &mut client,
+            &ty,
+            "cloudimage_tencent_images",
+            serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// The controller's Shutdown; the process must then exit on its own.
+    async fn shutdown(mut self) {
+        GrpcControllerClient::new(self.channel.clone())
+            .shutdown(terraform_provider_cloudimage::server::proto::plugin::Empty {})
+            .await
+            .expect("Shutdown answered");
+        assert!(
+            self.plugin.wait_exit(Duration::from_secs(30)).is_some(),
+            "the provider exits after Shutdown"
+        );
+    }
+}
+
+#[tokio::test]
+async fn over_tcp_with_automtls_reads_a_data_source_from_the_emulator() {
+    let plugin = ConfiguredPlugin::start(Some("tcp"), Default::default()).await;
+    let read = plugin.read_tencent_images().await;
+    assert!(read.errors().is_empty(), "{:?}", read.diags);
+    let ids = read.ids().expect("ids in the state");
+    assert!(!ids.is_empty(), "the emulator's images are listed");
+    plugin.shutdown().await;
+}
+
+/// Ctrl-C reaches the provider too (the terminal sends it to the whole process group; Windows sends
+/// CTRL_C_EVENT to every process on the console): it cancels the reads in flight, as StopProvider
+/// does, and the provider stays up for Terraform's Shutdown.
+#[tokio::test]
+async fn ctrl_c_cancels_a_read_in_flight_and_the_provider_keeps_serving() {
+    let emulator = terraform_provider_cloudimage::mock::MockConfig {
+        faults: terraform_provider_cloudimage::mock::FaultConfig {
+            latency_ms: 120_000,
+            rules: Vec::new(),
+        },
+        ..Default::default()
+    };
+    let plugin = Arc::new(ConfiguredPlugin::start(None, emulator).await);
+    let read = tokio::spawn({
+        let plugin = plugin.clone();
+        async move { plugin.read_tencent_images().await }
+    });
+    // Until the provider has asked the emulator (which holds every answer for two minutes).
+    let port = plugin.emulator.addr().port();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while support::established_to(port) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the read never reached the emulator"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pid = plugin.plugin.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let read = tokio::time::timeout(Duration::from_secs(60), read)
+        .await
+        .expect("Ctrl-C ends the read long before the emulator answers")
+        .expect("read task");
+    assert!(read.state.is_none(), "no state: {:?}", read.diags);
+    assert!(
+        read.diags
+            .iter()
+            .any(|d| d.error && d.summary.starts_with("Cancelled")),
+        "{:?}",
+        read.diags
+    );
+    serving(plugin.channel.clone())
+        .await
+        .expect("still serving after Ctrl-C");
+    let plugin = Arc::into_inner(plugin).expect("the read task is done");
+    plugin.shutdown().await;
 }

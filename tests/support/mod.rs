@@ -59,6 +59,26 @@ pub fn provider_binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-cloudimage")))
 }
 
+/// The emulator (`qemu-aarch64`, `wine`) that runs the provider under test when it was built for another
+/// platform: `CLOUDIMAGE_TEST_RUNNER` (scripts/test.sh sets it to check the cross-built release binaries).
+pub fn provider_runner() -> Option<PathBuf> {
+    std::env::var_os("CLOUDIMAGE_TEST_RUNNER")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+}
+
+/// A command that starts the provider under test, under its runner if it has one.
+pub fn provider_command() -> Command {
+    match provider_runner() {
+        Some(runner) => {
+            let mut cmd = Command::new(runner);
+            cmd.arg(provider_binary());
+            cmd
+        }
+        None => Command::new(provider_binary()),
+    }
+}
+
 /// Lays out a filesystem mirror holding the provider under `root`. Each workspace has its own, inside its
 /// own temporary directory, so it goes when the workspace does: nextest runs every test in a process of its
 /// own, and a mirror kept in a static would outlive each of them (statics are never dropped), pinning a
@@ -70,6 +90,19 @@ fn lay_out_mirror(root: &Path) {
         .join("linux_amd64");
     std::fs::create_dir_all(&platform).expect("mirror layout");
     let target = platform.join("terraform-provider-cloudimage");
+    if let Some(runner) = provider_runner() {
+        // Terraform execs the provider itself: a foreign binary goes in behind a script that runs it.
+        use std::os::unix::fs::PermissionsExt as _;
+        let script = format!(
+            "#!/bin/sh\nexec '{}' '{}' \"$@\"\n",
+            runner.display(),
+            provider_binary().display()
+        );
+        std::fs::write(&target, script).expect("provider wrapper");
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755))
+            .expect("wrapper is executable");
+        return;
+    }
     if std::fs::hard_link(provider_binary(), &target).is_err() {
         std::fs::copy(provider_binary(), &target).expect("copy provider into mirror");
     }
@@ -345,4 +378,26 @@ pub fn strings(v: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|s| s.as_str().expect("string").to_string())
         .collect()
+}
+
+/// Client-side TCP connections to `port` that are still ESTABLISHED (in this network namespace).
+pub fn established_to(port: u16) -> usize {
+    let own = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let mut count = 0;
+    for table in [own("/proc/self/net/tcp"), own("/proc/self/net/tcp6")] {
+        for line in table.lines().skip(1) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let (Some(remote), Some(state)) = (cols.get(2), cols.get(3)) else {
+                continue;
+            };
+            let remote_port = remote
+                .rsplit(':')
+                .next()
+                .and_then(|p| u16::from_str_radix(p, 16).ok());
+            if remote_port == Some(port) && *state == "01" {
+                count += 1;
+            }
+        }
+    }
+    count
 }
