@@ -5,6 +5,7 @@
 
 writes into --out:
     terraform-provider-cloudimage_<version>_<os>_<arch>.zip   the binary as terraform-provider-cloudimage_v<version>
+                                                              (with .exe for windows, which Terraform runs as named)
     terraform-provider-cloudimage_<version>_manifest.json     {"version": 1, "metadata": {"protocol_versions": ["5.0", "6.0"]}}
     terraform-provider-cloudimage_<version>_SHA256SUMS        sha256 of every zip and the manifest in --out
 
@@ -28,7 +29,8 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 def package(binary, version, os_name, arch, out):
     os.makedirs(out, exist_ok=True)
     archive = os.path.join(out, f"{NAME}_{version}_{os_name}_{arch}.zip")
-    entry = zipfile.ZipInfo(f"{NAME}_v{version}", date_time=FIXED_TIME)
+    suffix = ".exe" if os_name == "windows" else ""
+    entry = zipfile.ZipInfo(f"{NAME}_v{version}{suffix}", date_time=FIXED_TIME)
     entry.external_attr = (0o100755 << 16)  # a regular, executable file
     entry.compress_type = zipfile.ZIP_DEFLATED
     with open(binary, "rb") as f:
