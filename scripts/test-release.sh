@@ -74,7 +74,9 @@ windows=$(unpack windows_amd64)
 # Wine 8 lacks the DLL Rust's std takes randomness from; a test-only stand-in goes next to the .exe.
 x86_64-w64-mingw32-gcc -shared -O2 -o "$windows/bcryptprimitives.dll" \
   scripts/cross/wine/bcryptprimitives.c -ladvapi32
-export WINEPREFIX="$work/wine" WINEDEBUG=-all
+# Wine leaves a scratch directory in TMPDIR; give it one that goes with $work.
+mkdir "$work/tmp"
+export WINEPREFIX="$work/wine" WINEDEBUG=-all TMPDIR="$work/tmp"
 wineboot --init >/dev/null 2>&1
 # Windows has no unix sockets, so the tests that need one are left out; these are the ones for every OS.
 CLOUDIMAGE_TEST_RUNNER=wine CLOUDIMAGE_TEST_BINARY="$windows/terraform-provider-cloudimage_v$version.exe" \

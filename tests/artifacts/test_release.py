@@ -164,26 +164,41 @@ class Binaries(unittest.TestCase):
         self.assertTrue(stubs and os.path.isdir(stubs), "CLOUDIMAGE_MACOS_STUBS names the framework stubs")
         arch = MACHO_ARCH[platform.split("_")[1]]
         checker = os.path.join(ROOT, "scripts", "cross", "check-macho.py")
+        def check(binary, arch, stubs):
+            return subprocess.run([sys.executable, checker, binary, "--arch", arch, "--stubs", stubs,
+                                   "--min-os", "11.0"], capture_output=True, text=True)
+
         with tempfile.TemporaryDirectory() as tmp:
             binary = os.path.join(tmp, NAME)
             with open(binary, "wb") as f:
                 f.write(data)
-            run = subprocess.run([sys.executable, checker, binary, "--arch", arch, "--stubs", stubs,
-                                  "--min-os", "11.0"], capture_output=True, text=True)
+            run = check(binary, arch, stubs)
             self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
             print(run.stdout, file=sys.stderr)
-            # The checker is not vacuous: the other architecture, and one changed code byte, both fail it.
+            # The checks are not vacuous. The other architecture fails them:
             other = "x86_64" if arch == "arm64" else "arm64"
-            wrong = subprocess.run([sys.executable, checker, binary, "--arch", other, "--stubs", stubs,
-                                    "--min-os", "11.0"], capture_output=True, text=True)
-            self.assertNotEqual(wrong.returncode, 0, "the wrong architecture is caught")
-            changed = bytearray(data)
-            changed[0x4000 + 17] ^= 0xFF  # inside the first code page after the headers
-            with open(binary, "wb") as f:
-                f.write(changed)
-            broken = subprocess.run([sys.executable, checker, binary, "--arch", arch, "--stubs", stubs,
-                                     "--min-os", "11.0"], capture_output=True, text=True)
-            self.assertNotEqual(broken.returncode, 0, "a changed byte breaks the code signature")
+            self.assertNotEqual(check(binary, other, stubs).returncode, 0, "the wrong architecture is caught")
+            # so does a framework symbol its framework does not export (here: one the binary binds),
+            bad_stubs = os.path.join(tmp, "stubs")
+            shutil.copytree(stubs, bad_stubs)
+            security = os.path.join(bad_stubs, "Security.framework", "Security.tbd")
+            with open(security) as f:
+                text = f.read()
+            self.assertIn("'_SecTrustEvaluateWithError'", text)
+            with open(security, "w") as f:
+                f.write(text.replace("'_SecTrustEvaluateWithError'", "'_SecTrustEvaluateWithErrorGone'"))
+            missing = check(binary, arch, bad_stubs)
+            self.assertNotEqual(missing.returncode, 0, "a symbol missing from its framework is caught")
+            self.assertIn("_SecTrustEvaluateWithError", missing.stdout + missing.stderr)
+            # and, on arm64 (which runs only signed code; zig signs nothing else), one changed code byte.
+            if arch == "arm64":
+                changed = bytearray(data)
+                changed[len(changed) // 4] ^= 0xFF
+                with open(binary, "wb") as f:
+                    f.write(changed)
+                broken = check(binary, arch, stubs)
+                self.assertNotEqual(broken.returncode, 0, "a changed byte breaks the code signature")
+                self.assertIn("page hashes do not match", broken.stdout + broken.stderr)
 
     def test_darwin_arm64_passes_the_mach_o_checks(self):
         self.check_darwin("darwin_arm64")
@@ -194,3 +209,27 @@ class Binaries(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SkipReasons(unittest.TestCase):
+    """release.sh skips a platform it cannot build and says why; these are the reasons it gives."""
+
+    def reason(self, platform, overrides):
+        script = f"source scripts/cross/toolchain.sh; {overrides}; cross_prerequisites {platform}"
+        run = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        return run.stdout.strip()
+
+    def test_linux_amd64_needs_nothing_more(self):
+        self.assertEqual(self.reason("linux_amd64", "cross_rust_ready() { return 1; }"), "")
+
+    def test_without_the_rust_toolchain_every_cross_platform_says_so(self):
+        for platform in PLATFORMS[1:]:
+            self.assertIn("needs Debian's rustc-web, cargo-web and rust-web-src",
+                          self.reason(platform, "cross_rust_ready() { return 1; }"))
+
+    def test_a_missing_cross_compiler_or_zig_is_named(self):
+        no_apt = "cross_rust_ready() { return 0; }; cross_apt_install() { return 1; }; cross_zig_ready() { return 1; }"
+        self.assertIn("gcc-aarch64-linux-gnu", self.reason("linux_arm64", no_apt))
+        self.assertIn("gcc-mingw-w64-x86-64 nasm", self.reason("windows_amd64", no_apt))
+        self.assertIn("ziglang==", self.reason("darwin_arm64", no_apt))
