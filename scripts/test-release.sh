@@ -31,6 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+command -v gpg >/dev/null || cross_apt_install gnupg || { echo "test-release.sh: needs gpg" >&2; exit 1; }
 # A throwaway RSA signing key, as a release's would be (the registry takes RSA or DSA keys).
 mkdir -m 700 "$work/gnupg"
 export GNUPGHOME="$work/gnupg"
