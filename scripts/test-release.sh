@@ -39,7 +39,9 @@ gpg --batch --quiet --passphrase '' --quick-gen-key 'cloudimage release test <re
 key=$(gpg --list-secret-keys --with-colons | awk -F: '/^fpr/ {print $10; exit}')
 gpg --armor --export "$key" >"$work/release-key.asc"
 
-CLOUDIMAGE_GPG_KEY=$key scripts/release.sh --all | tee "$work/release.txt"
+# The cross compilers leave scratch files (cc*) in TMPDIR; theirs goes with $work.
+mkdir "$work/build-tmp"
+CLOUDIMAGE_GPG_KEY=$key TMPDIR="$work/build-tmp" scripts/release.sh --all | tee "$work/release.txt"
 unset GNUPGHOME
 if grep -q '^skipped ' "$work/release.txt"; then
   echo "test-release.sh: every platform must be built here (or set CLOUDIMAGE_SKIP_CROSS=1):" >&2
