@@ -10,7 +10,7 @@ writes into --out:
     terraform-provider-cloudimage_<version>_SHA256SUMS        sha256 of every zip and the manifest in --out
 
 Archives are reproducible (fixed timestamps and permissions). scripts/release.sh and the release test
-(tests/release.rs) both call this, so the test installs exactly what a release ships. Standard library only.
+(tests/it/release.rs) both call this, so the test installs exactly what a release ships. Standard library only.
 """
 import argparse
 import glob

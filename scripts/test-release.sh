@@ -70,7 +70,7 @@ unpack() { # platform -> directory holding the zip's binary
 echo "== linux_arm64 under qemu-aarch64"
 arm64=$(unpack linux_arm64)/terraform-provider-cloudimage_v$version
 CLOUDIMAGE_TEST_RUNNER=qemu-aarch64 CLOUDIMAGE_TEST_BINARY="$arm64" \
-  run_tests --test handshake --test terraform_core --test baidu
+  run_tests --test it handshake:: terraform_core:: baidu::
 
 echo "== windows_amd64 under Wine"
 windows=$(unpack windows_amd64)
@@ -83,4 +83,4 @@ export WINEPREFIX="$work/wine" WINEDEBUG=-all TMPDIR="$work/tmp"
 wineboot --init >/dev/null 2>&1
 # Windows has no unix sockets, so the tests that need one are left out; these are the ones for every OS.
 CLOUDIMAGE_TEST_RUNNER=wine CLOUDIMAGE_TEST_BINARY="$windows/terraform-provider-cloudimage_v$version.exe" \
-  run_tests --test handshake over_tcp ctrl_c version_flag magic_cookie
+  run_tests --test it handshake::over_tcp handshake::ctrl_c handshake::version_flag handshake::without_the_magic_cookie

@@ -29,7 +29,7 @@ scripts/fidelity.sh
 # The binary users get is the statically linked release build (scripts/build-release.sh), not the debug
 # one above: the plugin handshake, Terraform end to end on one cloud, and packaging again, on it.
 release_binary="$(scripts/build-release.sh)"
-CLOUDIMAGE_TEST_BINARY="$release_binary" run_tests --test handshake --test terraform_core --test baidu --test release
+CLOUDIMAGE_TEST_BINARY="$release_binary" run_tests --test it handshake:: terraform_core:: baidu:: release::
 
 # Every other platform's release, built here and checked as far as Linux allows (qemu, Wine, Mach-O checks);
 # this is also what keeps the Windows build compiling. CLOUDIMAGE_SKIP_CROSS=1 leaves it out, saying so.

@@ -1,6 +1,6 @@
 //! libFuzzer target for the cty decoders. The first byte picks the codec (low bit: JSON) and the
 //! type: selector 0 reads a type JSON prefix (next byte = its length), others pick a fixed type.
-//! Asserts what `tests/cty_fuzz.rs` asserts: no panic, and whatever decodes re-encodes and decodes
+//! Asserts what `tests/it/cty_fuzz.rs` asserts: no panic, and whatever decodes re-encodes and decodes
 //! to the same value with a canonical encoding.
 #![no_main]
 

@@ -1,7 +1,7 @@
 //! SPEC §6 under real Terraform against the emulator: normalised filters on every cloud, `most_recent_by`,
 //! `exclude_eol`, `warn_eol_within`, the explained funnel, and the cross-cloud `cloudimage_images`.
 
-mod support;
+use crate::support;
 
 use chrono::{DateTime, Utc};
 use support::{output, strings, Emulator, Workspace, ALL_TERRAFORMS};

@@ -1,8 +1,8 @@
 //! `terraform providers schema -json` (Terraform 1.0.3) is pinned in tests/snapshots/schema.json so every
 //! schema change is a deliberate, reviewed diff. After an intended change, regenerate it with
-//! `UPDATE_SNAPSHOTS=1 cargo test --test schema_snapshot` (and `cargo run -- docs` for the docs).
+//! `UPDATE_SNAPSHOTS=1 cargo test --test it schema_snapshot::` (and `cargo run -- docs` for the docs).
 
-mod support;
+use crate::support;
 
 use support::{repo_root, Workspace, TF_1_0_3};
 
@@ -32,7 +32,7 @@ fn provider_schema_matches_the_snapshot() {
             .collect();
         panic!(
             "the provider schema changed (tests/snapshots/schema.json; {} vs {} lines). First differences:\n{}\n\
-             If the change is intended, run `UPDATE_SNAPSHOTS=1 cargo test --test schema_snapshot` and commit the snapshot.",
+             If the change is intended, run `UPDATE_SNAPSHOTS=1 cargo test --test it schema_snapshot::` and commit the snapshot.",
             expected.lines().count(),
             actual.lines().count(),
             diff.join("\n")

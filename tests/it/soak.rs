@@ -4,9 +4,9 @@
 //! request counts and peak RSS are printed (`--nocapture`).
 //!
 //! CI runs a small version. The soak proper (≥ 200 concurrent reads, ≥ 100 data sources):
-//! `CLOUDIMAGE_SOAK=1 cargo test --test soak -- --nocapture --test-threads 1`.
+//! `CLOUDIMAGE_SOAK=1 cargo test --test it -- soak:: --nocapture --test-threads 1`.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -7,6 +7,7 @@
 
 pub mod clouds;
 pub mod grpc;
+pub mod net;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

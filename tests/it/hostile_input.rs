@@ -2,7 +2,7 @@
 //! chose the host of a signed request, and an `output_file` that wrote through a symbolic link. Each is
 //! refused (or done safely) through real Terraform, with the argument or variable at fault named.
 
-mod support;
+use crate::support;
 
 use support::clouds::{providers_hcl, TENCENT_REGION, UCLOUD_REGION};
 use support::{Emulator, Workspace, ALL_TERRAFORMS, TF_1_0_3};

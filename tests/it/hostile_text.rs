@@ -7,7 +7,7 @@
 //!   plan-time error at `name_regex`, ordinary patterns still work; `name_regex_figures` (ignored)
 //!   prints the cost of the worst accepted patterns.
 
-mod support;
+use crate::support;
 
 use proptest::prelude::*;
 use support::clouds::{self, CloudApi, APIS};
@@ -620,7 +620,7 @@ fn name_regex_is_bounded_at_validate_and_plan_and_ordinary_patterns_work() {
 /// The figures of the name_regex limits: the longest accepted pattern and the slowest filter found for
 /// an accepted pattern over the emulator's largest listing (Baidu, about 2,649 images). Prints a table;
 /// asserts nothing about time (machines differ). Run it optimised:
-/// `cargo test --release --test hostile_text -- --ignored --nocapture name_regex_figures`
+/// `cargo test --release --test it -- --ignored --nocapture hostile_text::name_regex_figures`
 #[test]
 #[ignore]
 fn name_regex_figures() {

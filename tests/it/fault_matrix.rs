@@ -14,7 +14,7 @@
 //! beyond it. Oversized bodies announce their size (refused unread) or are cut at the cap, neither of
 //! which races a timeout.
 
-mod support;
+use crate::support;
 
 use std::time::Instant;
 

@@ -2,7 +2,7 @@
 //! within 1 s with a "Cancelled" diagnostic and closes their connections; Ctrl-C (SIGINT to the process
 //! group) during `terraform apply` ends it cleanly, with the provider process gone and no socket left.
 
-mod support;
+use crate::support;
 
 use std::io::Read as _;
 use std::path::Path;
@@ -512,7 +512,7 @@ fn ctrl_c_ends_a_plan_blocked_on_output_file() {
     }
 }
 
-/// A costly `name_regex` of the kind `name_regex_figures` (tests/hostile_text.rs) found the costliest
+/// A costly `name_regex` of the kind `name_regex_figures` (tests/it/hostile_text.rs) found the costliest
 /// accepted: many optional items the matcher tracks at every byte, and a final `X` no name has. A tenth of
 /// the worst one (`{1000}`), so the test takes seconds, not a minute, in a debug build.
 const COSTLY_PATTERN: &str = r"(?:(?-u:\w)?){100}X";

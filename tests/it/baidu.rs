@@ -1,6 +1,6 @@
 //! Baidu AI Cloud data sources under real Terraform (1.0.3 and 0.14.6) against the local emulator.
 
-mod support;
+use crate::support;
 
 use support::{output, strings, Emulator, Workspace, ALL_TERRAFORMS, TF_1_0_3};
 use terraform_provider_cloudimage::mock::catalogue::{self, BaiduRecord};

@@ -3,7 +3,7 @@
 //! errors. Every log line, diagnostic, raw gRPC response, `output_file` and the state file is scanned
 //! for each secret in each form: zero hits. And credentials never go over plain http to another host.
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};

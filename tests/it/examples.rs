@@ -2,7 +2,7 @@
 //! Terraform 1.0.3 and 0.14.6, and all of them together `plan` against the local emulator with
 //! credentials, regions and endpoints from the environment, as a user's would be.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

@@ -12,11 +12,11 @@
 //!
 //! The full-size figure (default 256 MiB budget, pages just under the 8 MiB body cap, ten listings at
 //! once, the provider's peak RSS) is a separate command, documented in RELIABILITY.md:
-//! `CLOUDIMAGE_HOSTILE_RSS=1 cargo test --test hostile_listings -- --nocapture peak_rss`.
+//! `CLOUDIMAGE_HOSTILE_RSS=1 cargo test --test it -- --nocapture hostile_listings::peak_rss`.
 //!
 //! No timeouts are tested here: every per-attempt timeout is far above any attempt's duration.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

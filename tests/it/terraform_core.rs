@@ -1,6 +1,6 @@
 //! The provider core under real Terraform: 1.0.3 (protocol 6, AutoMTLS) and 0.14.6 (protocol 5).
 
-mod support;
+use crate::support;
 
 use support::{Emulator, Workspace, ALL_TERRAFORMS};
 use terraform_provider_cloudimage::mock::credentials::{BAIDU_AK, BAIDU_SK};
@@ -126,7 +126,7 @@ fn valid_provider_block_validates_plans_and_leaves_no_temp_files() {
     }
 }
 
-// Invalid provider arguments are tested in tests/baidu.rs: Terraform only configures a provider that
+// Invalid provider arguments are tested in tests/it/baidu.rs: Terraform only configures a provider that
 // some data source uses.
 
 #[test]

@@ -2,7 +2,7 @@
 //! 20 data sources per cloud that share one listing (same cloud, region, credentials and request
 //! parameters; different `name_regex`) cost exactly one listing request sequence: every page once.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

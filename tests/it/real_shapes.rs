@@ -7,7 +7,7 @@
 //! - every data source reads exactly the same state from both (the shapes are only an encoding), and
 //! - every attribute of every image the plural data sources list matches the catalogue.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

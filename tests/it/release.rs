@@ -3,7 +3,7 @@
 //! (HOST/NAMESPACE/TYPE/terraform-provider-TYPE_VERSION_OS_ARCH.zip), honouring a version constraint, and
 //! plans with it. The debug binary stands in for the release one to keep the test fast.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

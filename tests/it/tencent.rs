@@ -2,7 +2,7 @@
 //! both APIs at once: the default provider speaks API 3.0, `cloudimage.legacy` the legacy API. Expected
 //! answers are computed from the emulator's catalogue, independently of the provider code.
 
-mod support;
+use crate::support;
 
 use support::{output, strings, Emulator, Workspace, ALL_TERRAFORMS};
 use terraform_provider_cloudimage::mock::api::Api;

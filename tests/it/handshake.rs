@@ -1,7 +1,7 @@
 //! Drives the provider binary the way Terraform's plugin client does: environment, handshake line,
 //! AutoMTLS with a pinned client certificate, health, Shutdown, signals.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! UCloud data sources under real Terraform (1.0.3 and 0.14.6) against the local emulator. Expected
 //! answers are computed from the emulator's catalogue, independently of the provider's code.
 
-mod support;
+use crate::support;
 
 use terraform_provider_cloudimage::cloud::normalize::{normalize, Facts};
 

@@ -4,12 +4,10 @@
 //! proxies). Everything listens on 127.0.0.1; names that are not local (`emulator.test`, an address in
 //! 2001:db8::/32) only ever reach a local SOCKS server, which maps them to a local TLS front.
 
-#[path = "support/net.rs"]
-mod net;
-mod support;
+use crate::support;
 
-use net::{Net, TestCa};
 use support::clouds::{TENCENT_REGION, UCLOUD_PROJECT, UCLOUD_REGION};
+use support::net::{Net, TestCa};
 use support::{output, Emulator, Workspace, ALL_TERRAFORMS};
 use terraform_provider_cloudimage::mock::credentials::{
     BAIDU_AK, BAIDU_SK, TENCENT_ID, TENCENT_KEY, UCLOUD_PRIVATE, UCLOUD_PUBLIC,
