@@ -817,16 +817,8 @@ impl ConfiguredPlugin {
             "the schema lists the data sources"
         );
         let config = support::clouds::provider_config(&emulator.url(), "v3", 1, "60s");
-        let reply = client
-            .configure_provider(tfplugin6::configure_provider::Request {
-                terraform_version: "1.0.3".into(),
-                config: support::grpc::json_value(&config),
-                client_capabilities: None,
-            })
-            .await
-            .expect("ConfigureProvider")
-            .into_inner();
-        assert!(reply.diagnostics.is_empty(), "{:?}", reply.diagnostics);
+        let diags = support::grpc::configure_with(&mut client, config).await;
+        assert!(diags.is_empty(), "{diags:?}");
         ConfiguredPlugin {
             plugin,
             channel,
@@ -835,15 +827,7 @@ impl ConfiguredPlugin {
     }
 
     async fn read_tencent_images(&self) -> support::grpc::Read {
-        let provider = terraform_provider_cloudimage::provider::Provider::with_env(
-            terraform_provider_cloudimage::data_sources::registry(),
-            Box::new(|_| None),
-        );
-        let ty = provider
-            .data_source_schema("cloudimage_tencent_images")
-            .expect("registered")
-            .block
-            .implied_type();
+        let ty = support::grpc::data_source_type("cloudimage_tencent_images");
         let mut client = support::grpc::Client::new(self.channel.clone());
         support::grpc::read_with(
             &mut client,

@@ -144,27 +144,12 @@ impl InProcess {
 
     /// ConfigureProvider with a JSON provider block; returns its diagnostics.
     pub async fn configure(&self, config: serde_json::Value) -> Vec<Diag> {
-        let reply = self
-            .client
-            .clone()
-            .configure_provider(pb::configure_provider::Request {
-                terraform_version: "1.0.3".into(),
-                config: json_value(&config),
-                client_capabilities: None,
-            })
-            .await
-            .expect("ConfigureProvider")
-            .into_inner();
-        diags(&reply.diagnostics)
+        configure_with(&mut self.client.clone(), config).await
     }
 
     /// The implied type of a data source's schema (from the provider, so schema changes follow).
     pub fn data_source_type(&self, type_name: &str) -> Type {
-        self.provider
-            .data_source_schema(type_name)
-            .expect("known data source")
-            .block
-            .implied_type()
+        data_source_type(type_name)
     }
 
     /// ReadDataSource over gRPC with a JSON configuration.
@@ -194,6 +179,31 @@ impl InProcess {
             let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
         }
     }
+}
+
+/// The implied type of a registered data source's schema, to decode its state with.
+pub fn data_source_type(type_name: &str) -> Type {
+    data_sources::registry()
+        .into_iter()
+        .find(|d| d.type_name() == type_name)
+        .expect("known data source")
+        .schema()
+        .block
+        .implied_type()
+}
+
+/// ConfigureProvider on `client` with a JSON provider block; returns its diagnostics.
+pub async fn configure_with(client: &mut Client, config: serde_json::Value) -> Vec<Diag> {
+    let reply = client
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.0.3".into(),
+            config: json_value(&config),
+            client_capabilities: None,
+        })
+        .await
+        .expect("ConfigureProvider")
+        .into_inner();
+    diags(&reply.diagnostics)
 }
 
 /// ReadDataSource on `client`; `ty` decodes the state.
