@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-# -sys crate -> the framework it links (crate-level #[link] or build.rs; checked by hand, see CROSS-BUILD.md).
+# -sys crate -> the framework it links (its crate-level #[link(kind = "framework")], checked by hand).
 FRAMEWORKS = {
     "core-foundation-sys": "CoreFoundation",
     "security-framework-sys": "Security",

@@ -1,14 +1,14 @@
 # Sourced by scripts/release.sh: finds, or installs from the registries this project may use, what each
 # release platform needs, and builds the provider for it. Nothing here comes from rustup's download server.
 #
-# Where things come from (CROSS-BUILD.md in the maintainers' notes has the findings behind each choice):
+# Where things come from (the README's "Releases" section says why):
 #   - Rust for other targets: Debian's rustc-web/cargo-web (1.96) with rust-web-src, building the standard
 #     library for each target with -Zbuild-std (RUSTC_BOOTSTRAP=1: build-std is still unstable).
 #   - linux_arm64: Debian's aarch64 cross gcc; glibc linked statically, as on linux_amd64.
 #   - darwin: zig and cargo-zigbuild from PyPI, and text stubs (.tbd) for the three macOS frameworks, made
 #     from the -sys crates' own declarations (scripts/cross/macos-stubs.py): no macOS SDK is needed.
 #   - windows_amd64: Debian's mingw-w64 gcc, and nasm for aws-lc's assembly.
-# Test-only tools (qemu-user, wine) are installed by scripts/cross/test-tools.sh.
+# Test-only tools (qemu-user, wine) are installed by scripts/test-release.sh.
 
 cross_root=$(pwd)
 cross_tools="$cross_root/.tools/cross"
